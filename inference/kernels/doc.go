@@ -1,0 +1,23 @@
+// Package kernels holds the hot loops of the engine: matrix × vector products for every weight
+// format (MatVec, MatMul), the element-wise operations of the BitNet graph, and the worker pool
+// that splits rows across threads.
+//
+// The code here is the portable reference: plain Go, deterministic, and bit-identical on every
+// architecture and for every thread count. Later assembly kernels must reproduce its results bit
+// for bit, so the order of every float operation is part of the contract:
+//
+//   - Products are written float32(x*y) before being added, so that Go never fuses them into an
+//     FMA (it would on arm64 and with GOAMD64=v3; shared/kernels.md §6.3).
+//   - TQ1_0, TQ2_0 (Q8_K activations): per 256-block an exact int32 sum Σ t·q, then
+//     sumf += float32(float32(isum) · (d_act·d_w)) over the blocks in order — ggml's scalar order
+//     (ggml_vec_dot_tq2_0_q8_K_generic).
+//   - I2_S (int8 activations): one exact int32 sum per row, then ((float)acc − Σq) / s · w_scale.
+//   - Q8_0 and Q6_K: ggml's generic orders (per-block f32 accumulation; Q6_K with its 8 partial sums).
+//   - F32, F16, BF16: 16 f32 lanes, lane l accumulating elements i ≡ l (mod 16) of the largest
+//     multiple of 16, reduced as (l, l+8), (l, l+4), (l, l+2), (l, l+1), then the remaining
+//     elements added in order. F16/BF16 products are exact in f32, F32 products are rounded.
+//     (ggml uses its own SIMD order, so results differ from it in the last bits.)
+//
+// Non-matmul operations follow ggml's CPU code, including where it computes in float64 (the sum
+// of squares of RMSNorm, the sum of exponentials of Softmax).
+package kernels

@@ -1,0 +1,118 @@
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/aria-node/aria/inference/gguf"
+)
+
+// rowGrain is the unit of the row split: 32 rows, so that two threads never write the same
+// 128-byte stretch of the output (except at an unaligned output start).
+const rowGrain = 32
+
+// MatVec computes y[r] = row r of w · x for every row, x being the input of a, computed as the
+// reference engines do for w.Type (see the package comment), with the rows split across p
+// (nil: on the caller). len(y) must be w.Rows and a.Len() must be w.Cols. The result does not
+// depend on the number of threads. It does not allocate.
+func MatVec(p *Pool, w *Matrix, a *Activation, y []float32) {
+	if p == nil {
+		as, ys := [1]*Activation{a}, [1][]float32{y}
+		t := mulTask{w: w, as: as[:], ys: ys[:]}
+		t.check()
+		t.run(0, w.Rows)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.as1[0], p.ys1[0] = a, y
+	p.mul = mulTask{w: w, as: p.as1[:], ys: p.ys1[:]}
+	p.mul.check()
+	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
+	p.mul, p.as1[0], p.ys1[0] = mulTask{}, nil, nil
+}
+
+// MatMul computes ys[t] = w · x_t for a batch of inputs (prompt tokens), reading each weight row
+// once for all of them. ys[t] is bit-identical to MatVec(p, w, as[t], ys[t]).
+func MatMul(p *Pool, w *Matrix, as []*Activation, ys [][]float32) {
+	t := mulTask{w: w, as: as, ys: ys}
+	t.check()
+	if p == nil {
+		t.run(0, w.Rows)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mul = t
+	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
+	p.mul = mulTask{}
+}
+
+// rowChunk splits rows into about 4 chunks per thread, in multiples of rowGrain.
+func rowChunk(rows, threads int) int {
+	c := (rows + 4*threads - 1) / (4 * threads)
+	return (c + rowGrain - 1) / rowGrain * rowGrain
+}
+
+// mulTask multiplies rows [start, end) of w with every activation.
+type mulTask struct {
+	w  *Matrix
+	as []*Activation
+	ys [][]float32
+}
+
+// check validates the shapes and prepares the activations (on the calling goroutine).
+func (t *mulTask) check() {
+	w := t.w
+	if w == nil {
+		panic("kernels: nil matrix")
+	}
+	if len(t.as) != len(t.ys) {
+		panic(fmt.Sprintf("kernels: %d activations for %d outputs", len(t.as), len(t.ys)))
+	}
+	if _, err := w.Type.RowSize(w.Cols); err != nil || w.Rows < 0 || len(w.Data) < w.Rows*w.rowBytes() {
+		panic(fmt.Sprintf("kernels: malformed %s matrix %d×%d with %d bytes (use NewMatrix)", w.Type, w.Rows, w.Cols, len(w.Data)))
+	}
+	for i, a := range t.as {
+		if a.Len() != w.Cols {
+			panic(fmt.Sprintf("kernels: input %d has %d elements, the %s matrix has %d columns", i, a.Len(), w.Type, w.Cols))
+		}
+		if len(t.ys[i]) != w.Rows {
+			panic(fmt.Sprintf("kernels: output %d has %d elements, the %s matrix has %d rows", i, len(t.ys[i]), w.Type, w.Rows))
+		}
+		a.prepare(w.Type)
+	}
+}
+
+func (t *mulTask) run(start, end int) {
+	w := t.w
+	rb := w.rowBytes()
+	for r := start; r < end; r++ {
+		row := w.Data[r*rb : (r+1)*rb]
+		for i, a := range t.as {
+			t.ys[i][r] = rowDot(w, row, a)
+		}
+	}
+}
+
+// rowDot is one row of w (its bytes) times a prepared activation.
+func rowDot(w *Matrix, row []byte, a *Activation) float32 {
+	switch w.Type {
+	case gguf.TypeTQ2_0:
+		return dotTQ2_0(row, &a.q8k)
+	case gguf.TypeTQ1_0:
+		return dotTQ1_0(row, &a.q8k)
+	case gguf.TypeI2_S:
+		return dotI2S(row, &a.i8, w.Scale)
+	case gguf.TypeF16:
+		return dotF16(row, a.h16)
+	case gguf.TypeF32:
+		return dotF32(row, a.x)
+	case gguf.TypeBF16:
+		return dotBF16(row, a.b16)
+	case gguf.TypeQ8_0:
+		return dotQ8_0(row, &a.q80)
+	case gguf.TypeQ6_K:
+		return dotQ6_K(row, &a.q8k)
+	}
+	panic(fmt.Sprintf("kernels: matrix type %s not supported", w.Type))
+}

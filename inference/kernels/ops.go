@@ -1,0 +1,181 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// The element-wise operations of the BitNet graph, following ggml's CPU code
+// (ggml-cpu/ops.cpp, vec.h). Functions with a dst and an input accept dst == input.
+//
+// Transcendental functions: ggml calls expf, cosf, sinf and powf from the C library (glibc's
+// are correctly rounded in nearly all cases). Here they are computed in float64 and rounded to
+// float32, which agrees with the C functions except for rare last-bit cases. (ggml's SIMD
+// softmax and SiLU use their own exp approximation, so bit equality with it is not possible.)
+
+func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+
+func sameLen(op string, n int, others ...int) {
+	for _, m := range others {
+		if m != n {
+			panic(fmt.Sprintf("kernels: %s: lengths %d and %d differ", op, n, m))
+		}
+	}
+}
+
+// RMSNorm sets dst = x / sqrt(mean(x²) + eps) ⊙ w (w nil: no weight), as
+// ggml_compute_forward_rms_norm_f32 followed by ggml_mul: the squares are f32 products summed
+// in float64 (ggml_float), mean = float32(sum/n), scale = 1/sqrtf(mean + eps) in f32,
+// dst[i] = (x[i]·scale)·w[i].
+func RMSNorm(dst, x, w []float32, eps float32) {
+	sameLen("RMSNorm", len(x), len(dst))
+	if w != nil {
+		sameLen("RMSNorm", len(x), len(w))
+	}
+	if len(x) == 0 {
+		return
+	}
+	var sum float64
+	for _, v := range x {
+		sum += float64(float32(v * v))
+	}
+	mean := float32(sum / float64(len(x)))
+	scale := 1 / float32(math.Sqrt(float64(mean+eps))) // sqrt of an f32 rounded to f32 = sqrtf
+	if w == nil {
+		for i, v := range x {
+			dst[i] = v * scale
+		}
+		return
+	}
+	w = w[:len(x)]
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = float32(v*scale) * w[i]
+	}
+}
+
+// RoPENeox rotates each of the nHeads head vectors of x (headDim elements each, back to back)
+// for position pos with the NEOX pairing (x[i], x[i+headDim/2]), over all headDim dimensions,
+// as llama.cpp's ggml_rope_ext with freq_scale 1, ext_factor 0, attn_factor 1 (spec §4):
+// theta_scale = powf(theta, −2/headDim) in f32; the angle starts at float32(pos) and is
+// multiplied by theta_scale (f32) from one pair to the next; c = cosf(angle), s = sinf(angle);
+// x[i]' = x[i]·c − x[i+h]·s, x[i+h]' = x[i]·s + x[i+h]·c with unfused f32 products.
+// cosf/sinf/powf are computed in float64 and rounded (see above).
+func RoPENeox(x []float32, nHeads, headDim, pos int, theta float32) {
+	if headDim <= 0 || headDim%2 != 0 || len(x) != nHeads*headDim {
+		panic(fmt.Sprintf("kernels: RoPENeox: %d elements for %d heads of %d", len(x), nHeads, headDim))
+	}
+	half := headDim / 2
+	var cbuf, sbuf [256]float32
+	cs, sn := cbuf[:], sbuf[:]
+	if half > len(cbuf) {
+		cs, sn = make([]float32, half), make([]float32, half)
+	}
+	cs, sn = cs[:half], sn[:half]
+	thetaScale := float32(math.Pow(float64(theta), float64(float32(-2)/float32(headDim))))
+	angle := float32(pos)
+	for i := range half {
+		cs[i] = float32(math.Cos(float64(angle)))
+		sn[i] = float32(math.Sin(float64(angle)))
+		angle *= thetaScale
+	}
+	for h := 0; h < nHeads; h++ {
+		v := x[h*headDim : (h+1)*headDim]
+		lo, hi := v[:half], v[half:]
+		for i := range half {
+			x0, x1 := lo[i], hi[i]
+			lo[i] = float32(x0*cs[i]) - float32(x1*sn[i])
+			hi[i] = float32(x0*sn[i]) + float32(x1*cs[i])
+		}
+	}
+}
+
+// Softmax replaces x by softmax(x) in place, as ggml_compute_forward_soft_max_f32 (scale 1,
+// no mask): max in f32; e_i = expf(x_i − max); the sum of the e_i in float64; each e_i is
+// multiplied by float32(1/sum). x must have a finite maximum (mask with −Inf, not NaN).
+func Softmax(x []float32) {
+	if len(x) == 0 {
+		return
+	}
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range x {
+		e := expf(v - m)
+		x[i] = e
+		sum += float64(e)
+	}
+	s := float32(1 / sum)
+	for i := range x {
+		x[i] *= s
+	}
+}
+
+// SiLU replaces x[i] by x[i] / (1 + expf(−x[i])) in f32 (ggml_silu_f32).
+func SiLU(x []float32) {
+	for i, v := range x {
+		x[i] = v / (1 + expf(-v))
+	}
+}
+
+// ReLU2 replaces x[i] by relu(x[i])² (ggml_relu, then ggml_sqr): x·x for x > 0, else 0.
+func ReLU2(x []float32) {
+	for i, v := range x {
+		if v > 0 {
+			x[i] = v * v
+		} else {
+			x[i] = 0
+		}
+	}
+}
+
+// Mul sets dst[i] *= x[i] (e.g. the gate times the up projection).
+func Mul(dst, x []float32) {
+	sameLen("Mul", len(dst), len(x))
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] *= x[i]
+	}
+}
+
+// Add sets dst[i] += x[i] (e.g. the residual connection).
+func Add(dst, x []float32) {
+	sameLen("Add", len(dst), len(x))
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] += x[i]
+	}
+}
+
+// Dot returns Σ a[i]·b[i] in the canonical 16-lane f32 order of the F32 matrix kernel (see the
+// package comment), e.g. for attention scores.
+func Dot(a, b []float32) float32 {
+	sameLen("Dot", len(a), len(b))
+	b = b[:len(a)]
+	var acc [16]float32
+	i := 0
+	for ; i+16 <= len(a); i += 16 {
+		x := (*[16]float32)(a[i:])
+		y := (*[16]float32)(b[i:])
+		for l := range 16 {
+			acc[l] += float32(x[l] * y[l])
+		}
+	}
+	s := reduce16(&acc)
+	for ; i < len(a); i++ {
+		s += float32(a[i] * b[i])
+	}
+	return s
+}
+
+// AddScaled sets dst[i] += s·x[i] with an unfused f32 product, e.g. to accumulate attention
+// outputs Σ_t p_t·v_t in position order.
+func AddScaled(dst, x []float32, s float32) {
+	sameLen("AddScaled", len(x), len(dst))
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] += float32(s * v)
+	}
+}
