@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aria-node/aria/inference"
-	"github.com/aria-node/aria/inference/internal/fixtures"
+	"github.com/aria-node/aria/inference/fixtures"
 )
 
 // Every published reference must pass under the published rules, through the same code

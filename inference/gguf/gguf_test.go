@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aria-node/aria/inference/internal/fixtures"
+	"github.com/aria-node/aria/inference/fixtures"
 )
 
 func TestReadFixture(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/aria-node/aria/inference/gguf"
-	"github.com/aria-node/aria/inference/internal/fixtures"
+	"github.com/aria-node/aria/inference/fixtures"
 	"github.com/aria-node/aria/inference/kernels"
 	"github.com/aria-node/aria/inference/model"
 )

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aria-node/aria/inference/gguf"
-	"github.com/aria-node/aria/inference/internal/fixtures"
+	"github.com/aria-node/aria/inference/fixtures"
 )
 
 const prose = `The history of computing is, in large part, a history of making machines that do more with less.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/aria-node/aria/inference/gguf"
-	"github.com/aria-node/aria/inference/internal/fixtures"
+	"github.com/aria-node/aria/inference/fixtures"
 )
 
 type tokFixture struct {
