@@ -10,8 +10,8 @@ import (
 
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/chat"
-	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/fixtures"
+	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/model"
 	"github.com/aria-node/aria/inference/sample"
 	"github.com/aria-node/aria/inference/synth"

@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/fixtures"
+	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/kernels"
 	"github.com/aria-node/aria/inference/model"
 )

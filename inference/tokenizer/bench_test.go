@@ -6,8 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/fixtures"
+	"github.com/aria-node/aria/inference/gguf"
 )
 
 const prose = `The history of computing is, in large part, a history of making machines that do more with less.

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/fixtures"
+	"github.com/aria-node/aria/inference/gguf"
 )
 
 type tokFixture struct {
