@@ -199,3 +199,27 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("vocab-only file: %v", err)
 	}
 }
+
+// TQ1_0 and TQ2_0 files of the same weights give bit-identical logits, as in llama.cpp.
+func TestTernaryFormatsAgree(t *testing.T) {
+	dir := t.TempDir()
+	logits := map[gguf.Type][]float32{}
+	for _, typ := range []gguf.Type{gguf.TypeTQ2_0, gguf.TypeTQ1_0} {
+		p := filepath.Join(dir, typ.String()+".gguf")
+		if err := synth.Write(p, synth.Options{Shape: synth.Shapes["tiny"], Type: typ, Seed: 11}); err != nil {
+			t.Fatal(err)
+		}
+		s := session(t, p, 64)
+		l, err := s.Eval(context.Background(), []int32{1, 2, 3, 4, 5, 6, 7, 8}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logits[typ] = append([]float32(nil), l...)
+	}
+	a, b := logits[gguf.TypeTQ2_0], logits[gguf.TypeTQ1_0]
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("logit %d: TQ2_0 %v, TQ1_0 %v", i, a[i], b[i])
+		}
+	}
+}
