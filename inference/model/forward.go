@@ -297,11 +297,11 @@ func (s *State) attendJobs(li, start, end int, att, qh []float32, scale float32)
 			if s.Cache == CacheF32 {
 				K, V := s.k32[li], s.v32[li]
 				for u := range w {
-					w[u] = dot(qh, K[u*kvw+g*hd:u*kvw+(g+1)*hd]) * scale
+					w[u] = kernels.Dot(qh, K[u*kvw+g*hd:u*kvw+(g+1)*hd]) * scale
 				}
 				kernels.Softmax(w)
 				for u, a := range w {
-					axpy(out, a, V[u*kvw+g*hd:u*kvw+(g+1)*hd])
+					kernels.AddScaled(out, V[u*kvw+g*hd:u*kvw+(g+1)*hd], a)
 				}
 			} else {
 				K, V := s.k16[li], s.v16[li]
@@ -316,22 +316,6 @@ func (s *State) attendJobs(li, start, end int, att, qh []float32, scale float32)
 				}
 			}
 		}
-	}
-}
-
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s float32
-	for i, x := range a {
-		s += float32(x * b[i])
-	}
-	return s
-}
-
-func axpy(dst []float32, a float32, x []float32) {
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += float32(a * x[i])
 	}
 }
 

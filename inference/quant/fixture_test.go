@@ -3,27 +3,15 @@ package quant
 import (
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/aria-node/aria/inference/fixtures"
 	"github.com/aria-node/aria/inference/gguf"
 )
 
-// fixtureDir is shared/fixtures seen from this package; tests skip only when it is absent
-// outside CI.
-const fixtureDir = "../../../shared/fixtures"
-
 func openFixture(t *testing.T, name string) *gguf.File {
 	t.Helper()
-	path := filepath.Join(fixtureDir, name)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skipf("fixture %s not available: %v", path, err)
-		}
-		t.Fatalf("fixture %s missing in CI: %v", path, err)
-	}
-	f, err := gguf.Open(path)
+	f, err := gguf.Open(fixtures.Path(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
