@@ -21,6 +21,8 @@ type Activation struct {
 	q80   quant.Q80
 	h16   []float32 // x rounded to fp16, as float32
 	b16   []float32 // x rounded to bf16, as float32
+	t2    t2Act     // the T2 form (TQ or I2_S, whichever was prepared last)
+	t2i2s bool      // which one t2 holds
 }
 
 const (
@@ -29,7 +31,24 @@ const (
 	haveQ80
 	haveF16
 	haveBF16
+	haveT2
 )
+
+// prepareT2 builds the T2 form for TQ (Q8_K) or I2_S activations, once per Set and kind.
+func (a *Activation) prepareT2(i2s bool) {
+	if a.ready&haveT2 != 0 && a.t2i2s == i2s {
+		return
+	}
+	if i2s {
+		a.prepare(gguf.TypeI2_S)
+		a.t2.fromI8(&a.i8)
+	} else {
+		a.prepare(gguf.TypeTQ2_0)
+		a.t2.fromQ8K(&a.q8k)
+	}
+	a.t2i2s = i2s
+	a.ready |= haveT2
+}
 
 // Set makes x the input (kept, not copied) and invalidates the prepared forms. Call Set again
 // after changing the contents of x.

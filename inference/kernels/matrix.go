@@ -15,6 +15,28 @@ type Matrix struct {
 	Rows, Cols int
 	Data       []byte  // rows back to back (I2_S: codes, then the scale and padding)
 	Scale      float32 // I2_S only: the per-tensor scale read from the tail of Data
+	// T2 holds the repacked codes of a ternary matrix (see Repack); when set, products use it
+	// and Data is no longer read.
+	T2 *T2
+}
+
+// Repack converts a ternary matrix to the T2 layout the fast kernels read. The caller may then
+// release the pages of Data (the model does, so resident memory stays near the file size).
+func (m *Matrix) Repack() error {
+	if m.T2 != nil {
+		return nil
+	}
+	t, err := Repack(m)
+	if err != nil {
+		return err
+	}
+	m.T2 = t
+	return nil
+}
+
+// Ternary reports whether m holds a ternary format (TQ1_0, TQ2_0, I2_S).
+func (m *Matrix) Ternary() bool {
+	return m.Type == gguf.TypeTQ1_0 || m.Type == gguf.TypeTQ2_0 || m.Type == gguf.TypeI2_S
 }
 
 // NewMatrix wraps data (not copied) as a matrix of type t with rows rows of cols elements,

@@ -25,7 +25,7 @@ func MatVec(p *Pool, w *Matrix, a *Activation, y []float32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.as1[0], p.ys1[0] = a, y
-	p.mul = mulTask{w: w, as: p.as1[:], ys: p.ys1[:]}
+	p.mul = mulTask{w: w, as: p.as1[:], ys: p.ys1[:], t2: &p.t2}
 	p.mul.check()
 	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
 	p.mul, p.as1[0], p.ys1[0] = mulTask{}, nil, nil
@@ -35,14 +35,16 @@ func MatVec(p *Pool, w *Matrix, a *Activation, y []float32) {
 // once for all of them. ys[t] is bit-identical to MatVec(p, w, as[t], ys[t]).
 func MatMul(p *Pool, w *Matrix, as []*Activation, ys [][]float32) {
 	t := mulTask{w: w, as: as, ys: ys}
-	t.check()
 	if p == nil {
+		t.check()
 		t.run(0, w.Rows)
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	t.t2 = &p.t2
 	p.mul = t
+	p.mul.check()
 	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
 	p.mul = mulTask{}
 }
@@ -58,6 +60,7 @@ type mulTask struct {
 	w  *Matrix
 	as []*Activation
 	ys [][]float32
+	t2 *t2Batch // scratch for T2 matrices
 }
 
 // check validates the shapes and prepares the activations (on the calling goroutine).
@@ -79,11 +82,23 @@ func (t *mulTask) check() {
 		if len(t.ys[i]) != w.Rows {
 			panic(fmt.Sprintf("kernels: output %d has %d elements, the %s matrix has %d rows", i, len(t.ys[i]), w.Type, w.Rows))
 		}
-		a.prepare(w.Type)
+		if w.T2 == nil {
+			a.prepare(w.Type)
+		}
+	}
+	if w.T2 != nil {
+		if t.t2 == nil {
+			t.t2 = new(t2Batch)
+		}
+		t.prepareT2(t.t2)
 	}
 }
 
 func (t *mulTask) run(start, end int) {
+	if t.w.T2 != nil {
+		t.runT2(start, end)
+		return
+	}
 	w := t.w
 	rb := w.rowBytes()
 	for r := start; r < end; r++ {

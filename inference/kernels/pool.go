@@ -32,6 +32,7 @@ type Pool struct {
 
 	// preallocated loop bodies, so MatVec and MatMul don't allocate
 	mul mulTask
+	t2  t2Batch
 	fn  funcTask
 	as1 [1]*Activation
 	ys1 [1][]float32
