@@ -10,7 +10,7 @@ type t2Batch struct {
 	c     []int32
 	sumq  []int32
 	s     []float32
-	batch bool // GEMM over packed activations
+	batch bool      // GEMM over packed activations
 	y     []float32 // the outputs of the batch as one slice (the model's are rows of one buffer)
 	ys    int       // their stride
 }
