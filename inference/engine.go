@@ -91,6 +91,9 @@ func (e *Engine) Close() error {
 		e.Pool.Close()
 		e.Pool = nil
 	}
+	if e.Model != nil {
+		e.Model.Close()
+	}
 	if e.File != nil {
 		err := e.File.Close()
 		e.File = nil

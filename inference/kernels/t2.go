@@ -3,7 +3,8 @@ package kernels
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
+	"runtime"
+	"sync"
 
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/quant"
@@ -68,26 +69,31 @@ func Repack(m *Matrix) (*T2, error) {
 	return t, nil
 }
 
-// repackTQ copies the codes of every block and checks whether the block scales are uniform.
+// repackTQ copies the codes of every block (rows in parallel: a 2B model has 8 M blocks) and
+// then checks whether the block scales are uniform.
 func (t *T2) repackTQ(m *Matrix, unpack func(*[GroupBytes]byte, []byte), blockBytes, dOff int) {
+	parallelRows(m.Rows, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			row := m.Row(r)
+			for g := 0; g < t.Groups; g++ {
+				unpack(t.group(r, g), row[g*blockBytes:(g+1)*blockBytes])
+			}
+		}
+	})
 	var d0 uint16
 	uniform, seen := true, false
-	for r := 0; r < m.Rows; r++ {
+	for r := 0; r < m.Rows && uniform; r++ {
 		row := m.Row(r)
 		for g := 0; g < t.Groups; g++ {
-			blk := row[g*blockBytes : (g+1)*blockBytes]
-			unpack(t.group(r, g), blk)
-			d := binary.LittleEndian.Uint16(blk[dOff:])
-			if !uniform {
-				continue
-			}
-			if isZeroCodes(t.group(r, g)) && quant.F16ToF32(d) == 0 {
+			d := binary.LittleEndian.Uint16(row[g*blockBytes+dOff:])
+			if quant.F16ToF32(d) == 0 && isZeroCodes(t.group(r, g)) {
 				continue // an all-zero block contributes nothing whatever its scale
 			}
 			if !seen {
 				d0, seen = d, true
 			} else if d != d0 {
 				uniform = false
+				break
 			}
 		}
 	}
@@ -102,6 +108,20 @@ func (t *T2) repackTQ(m *Matrix, unpack func(*[GroupBytes]byte, []byte), blockBy
 			t.DW[r*t.Groups+g] = quant.F16ToF32(binary.LittleEndian.Uint16(row[g*blockBytes+dOff:]))
 		}
 	}
+}
+
+// parallelRows runs fn over [0, rows) in chunks on all cores (load-time work only).
+func parallelRows(rows int, fn func(r0, r1 int)) {
+	workers := min(runtime.NumCPU(), max(1, rows/64))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(r0, r1 int) {
+			defer wg.Done()
+			fn(r0, r1)
+		}(w*rows/workers, (w+1)*rows/workers)
+	}
+	wg.Wait()
 }
 
 // isZeroCodes reports whether all 256 codes are 1 (weight 0).
@@ -156,7 +176,12 @@ var i2sRev = func() (t [256]byte) {
 // fields reversed; a missing second chunk (K % 256 = 128) is padded with zero weights.
 func (t *T2) repackI2S(m *Matrix) {
 	chunks := m.Cols / 128
-	for r := 0; r < m.Rows; r++ {
+	parallelRows(m.Rows, func(r0, r1 int) { t.repackI2SRows(m, chunks, r0, r1) })
+	t.Scale = m.Scale
+}
+
+func (t *T2) repackI2SRows(m *Matrix, chunks, r0, r1 int) {
+	for r := r0; r < r1; r++ {
 		row := m.Row(r)
 		for g := 0; g < t.Groups; g++ {
 			dst := t.group(r, g)
@@ -172,7 +197,6 @@ func (t *T2) repackI2S(m *Matrix) {
 			}
 		}
 	}
-	t.Scale = m.Scale
 }
 
 // decode returns the ternary weight t ∈ {−1,0,+1} (code − 1) of element c of row r, for tests.
@@ -182,5 +206,3 @@ func (t *T2) decode(r, c int) int {
 	n := (e % 128) / 32
 	return int(t.group(r, g)[j]>>(2*n)&3) - 1
 }
-
-var _ = math.Float32bits

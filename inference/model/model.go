@@ -126,6 +126,13 @@ func (b binder) matrix(name string, cols, rows int) (*kernels.Matrix, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tensor %s: %w", name, err)
 	}
+	if m.Ternary() {
+		// The kernels read the repacked copy; the file's pages can leave memory.
+		if err := m.Repack(); err != nil {
+			return nil, fmt.Errorf("tensor %s: %w", name, err)
+		}
+		b.f.Release(t)
+	}
 	return m, nil
 }
 
@@ -146,6 +153,39 @@ func (b binder) vector(name string, n int) ([]float32, error) {
 		return nil, fmt.Errorf("tensor %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// Close frees the repacked weights. The model must not be used afterwards.
+func (m *Model) Close() {
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
+			if w.W != nil && w.W.T2 != nil {
+				w.W.T2.Release()
+				w.W.T2 = nil
+			}
+		}
+	}
+}
+
+// WeightBytes is the memory the weights take while running: repacked ternary codes plus the
+// bytes of every other tensor read from the file.
+func (m *Model) WeightBytes() int64 {
+	n := int64(len(m.Embd.Data))
+	if m.Output != m.Embd {
+		n += int64(len(m.Output.Data))
+	}
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
+			if w.W.T2 != nil {
+				n += int64(w.W.T2.Bytes())
+			} else {
+				n += int64(len(w.W.Data))
+			}
+		}
+	}
+	return n
 }
 
 // EmbedRow writes the embedding of token tok into dst (length NEmbd).
