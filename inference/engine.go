@@ -146,6 +146,9 @@ func (e *Engine) NewSession(nCtx int, cache model.CacheType) (*Session, error) {
 		act: new(kernels.Activation), logits: make([]float32, e.Model.HP.NVocab)}, nil
 }
 
+// CacheBytes is the memory of the session's KV cache.
+func (s *Session) CacheBytes() int64 { return s.st.CacheBytes() }
+
 // Context is the session's capacity in tokens.
 func (s *Session) Context() int { return s.st.NCtx }
 

@@ -4,11 +4,16 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Pool is a persistent set of worker goroutines for data-parallel loops. The calling goroutine
-// takes part in every loop, so a Pool of n threads starts n−1 workers. Workers sleep on a
-// channel between loops (no spinning yet).
+// takes part in every loop, so a Pool of n threads starts n−1 workers.
+//
+// A decode step runs about 150 loops of 20–100 µs each, so waking sleeping goroutines for each
+// would cost more than the work (shared/kernels.md §6.5). Workers therefore spin on a generation
+// counter for a while after each loop (spinFor) and only then park on a channel; the caller
+// spins while the last chunks finish. Between requests the workers sleep and cost nothing.
 //
 // A Pool runs one loop at a time: concurrent calls from several goroutines are serialised, and
 // the function passed to For must not call back into the same Pool (that would deadlock).
@@ -16,16 +21,22 @@ import (
 type Pool struct {
 	mu      sync.Mutex // one loop at a time
 	threads int
-	wake    []chan struct{}
-	done    sync.WaitGroup // workers still in the current loop
+	workers []*worker
 	exited  sync.WaitGroup // worker goroutines still running
-	closed  bool
+	closed  atomic.Bool
 
-	// the current loop, written by the caller before waking the workers
+	_       [64]byte
+	gen     atomic.Uint64 // bumped to start a loop
+	_       [56]byte
+	pending atomic.Int32 // workers that have not finished the current loop
+	_       [60]byte
+	next    atomic.Int64 // the next chunk start
+	_       [56]byte
+
+	// the current loop, written by the caller before bumping gen
 	task  task
 	n     int
 	grain int
-	next  atomic.Int64
 
 	panicMu  sync.Mutex
 	panicVal any
@@ -37,6 +48,18 @@ type Pool struct {
 	as1 [1]*Activation
 	ys1 [1][]float32
 }
+
+// worker is the parking state of one worker, padded to its own cache lines.
+type worker struct {
+	_        [64]byte
+	sleeping atomic.Int32 // 1 while parked (or about to park) on wake
+	wake     chan struct{}
+	_        [48]byte
+}
+
+// spinFor is how long an idle worker spins before parking: longer than the gaps between the
+// loops of one token (a few µs), far shorter than the gap between requests.
+const spinFor = 200 * time.Microsecond
 
 // task is a loop body over [start, end).
 type task interface{ run(start, end int) }
@@ -51,12 +74,12 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{threads: threads, wake: make([]chan struct{}, threads-1)}
-	for i := range p.wake {
-		ch := make(chan struct{}, 1)
-		p.wake[i] = ch
+	p := &Pool{threads: threads}
+	for i := 0; i < threads-1; i++ {
+		w := &worker{wake: make(chan struct{}, 1)}
+		p.workers = append(p.workers, w)
 		p.exited.Add(1)
-		go p.worker(ch)
+		go p.loop(w, 0) // gen is 0 now; a late-starting goroutine must not miss the first loop
 	}
 	return p
 }
@@ -76,13 +99,11 @@ func (p *Pool) Close() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed.Swap(true) {
 		return
 	}
-	p.closed = true
-	for _, ch := range p.wake {
-		close(ch)
-	}
+	p.gen.Add(1)
+	p.wakeAll()
 	p.exited.Wait()
 }
 
@@ -110,23 +131,33 @@ func (p *Pool) For(n int, fn func(start, end int)) {
 func (p *Pool) dispatch(n, grain int, t task) {
 	grain = max(grain, 1)
 	chunks := (n + grain - 1) / grain
-	if chunks <= 1 || p.threads == 1 || p.closed {
+	if chunks <= 1 || p.threads == 1 || p.closed.Load() {
 		t.run(0, n)
 		return
 	}
 	p.task, p.n, p.grain = t, n, grain
 	p.next.Store(0)
-	helpers := min(p.threads-1, chunks-1)
-	p.done.Add(helpers)
-	for _, ch := range p.wake[:helpers] {
-		ch <- struct{}{}
-	}
+	p.pending.Store(int32(len(p.workers)))
+	p.gen.Add(1) // publishes task, n, grain (atomic store orders the plain writes before it)
+	p.wakeAll()
 	p.work()
-	p.done.Wait()
+	for p.pending.Load() != 0 {
+		cpuRelax()
+	}
 	p.task = nil
 	if v := p.panicVal; v != nil {
 		p.panicVal = nil
 		panic(v) // the original value; the worker's stack is lost
+	}
+}
+
+// wakeAll wakes the parked workers. A worker that is about to park re-checks gen after
+// announcing itself, so no wake-up is lost.
+func (p *Pool) wakeAll() {
+	for _, w := range p.workers {
+		if w.sleeping.CompareAndSwap(1, 0) {
+			w.wake <- struct{}{}
+		}
 	}
 }
 
@@ -153,10 +184,40 @@ func (p *Pool) work() {
 	}
 }
 
-func (p *Pool) worker(wake <-chan struct{}) {
+func (p *Pool) loop(w *worker, seen uint64) {
 	defer p.exited.Done()
-	for range wake {
+	for {
+		p.await(w, seen)
+		if p.closed.Load() {
+			return
+		}
+		seen = p.gen.Load()
 		p.work()
-		p.done.Done()
+		p.pending.Add(-1)
+	}
+}
+
+// await returns once gen differs from seen: spinning first, then parked.
+func (p *Pool) await(w *worker, seen uint64) {
+	start := time.Now()
+	for i := 0; ; i++ {
+		if p.gen.Load() != seen {
+			return
+		}
+		cpuRelax()
+		if i&255 != 255 || time.Since(start) < spinFor {
+			continue
+		}
+		w.sleeping.Store(1)
+		if p.gen.Load() != seen {
+			// A loop started while we were announcing: take back the announcement, or, if the
+			// caller already did, consume the wake-up it sends.
+			if !w.sleeping.CompareAndSwap(1, 0) {
+				<-w.wake
+			}
+			return
+		}
+		<-w.wake
+		return
 	}
 }

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/bench"
+	"github.com/aria-node/aria/inference/model"
+)
+
+func benchCmd(stdio IO) *cobra.Command {
+	var o bench.Options
+	var threads int
+	var asJSON, quiet bool
+	var cache string
+	c := &cobra.Command{
+		Use:   "bench MODEL.gguf [-p 512] [-n 128] [--threads N] [--json]",
+		Short: "Measure prompt processing and generation speed against this machine's memory bandwidth",
+		Long: `Measures prompt processing (-p tokens in batches) and generation (-n tokens one at a time from an
+empty cache) like llama-bench, reports the median of -r runs, and measures in the same run how fast
+the threads can read memory: a generated token must read every weight once, so
+read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how close ARIA comes.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ct, err := model.ParseCacheType(cache)
+			if err != nil {
+				return usageError{err}
+			}
+			o.Cache = ct
+			e, err := inference.Load(args[0], inference.Options{Threads: threads})
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			if !quiet {
+				o.Progress = func(s string) { fmt.Fprintln(stdio.Err, "bench:", s) }
+			}
+			r, err := bench.Run(cmd.Context(), e, o)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdio.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(r)
+			}
+			printBench(stdio, r)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.IntVarP(&o.Prompt, "n-prompt", "p", 512, "prompt tokens processed in one pass (0: skip)")
+	f.IntVarP(&o.Gen, "n-gen", "n", 128, "tokens generated one at a time (0: skip)")
+	f.IntVarP(&o.Repeats, "repetitions", "r", 3, "runs of each test (the median is reported)")
+	f.IntVarP(&threads, "threads", "t", 0, "worker threads (default: physical cores)")
+	f.StringVar(&cache, "cache-type", "f16", "KV cache type: f16 or f32")
+	f.BoolVar(&o.SkipBW, "no-bandwidth", false, "skip the memory-bandwidth measurement")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines on stderr")
+	return c
+}
+
+func printBench(stdio IO, r *bench.Result) {
+	w := stdio.Out
+	fmt.Fprintf(w, "model:      %s (%s, %s, %s)\n", r.Model, r.Arch, r.WeightTypes, humanBytes(r.FileBytes))
+	fmt.Fprintf(w, "threads:    %d, kernels %s\n", r.Threads, r.Kernels)
+	if r.PromptTokens > 0 {
+		fmt.Fprintf(w, "pp%-4d      %8.2f tokens/s  (runs %s)\n", r.PromptTokens, r.PPTokensPerS, runs(r.PPRuns))
+	}
+	if r.GenTokens > 0 {
+		fmt.Fprintf(w, "tg%-4d      %8.2f tokens/s  (runs %s)\n", r.GenTokens, r.TGTokensPerS, runs(r.TGRuns))
+	}
+	fmt.Fprintf(w, "per token:  %s of weights and KV cache read\n", humanBytes(r.BytesPerToken))
+	if r.ReadBandwidthGBs > 0 {
+		fmt.Fprintf(w, "bandwidth:  %.1f GB/s read (measured now) → limit %.2f tokens/s; generation reaches %.0f%% of it\n",
+			r.ReadBandwidthGBs, r.LimitTokensPerS, 100*r.BandwidthFraction)
+	}
+	fmt.Fprintf(w, "memory:     resident %s (peak %s), file %s, KV cache %s\n",
+		humanBytes(r.RSSBytes), humanBytes(r.PeakRSSBytes), humanBytes(r.FileBytes), humanBytes(r.KVCacheBytes))
+}
+
+func runs(x []float64) string {
+	s := ""
+	for i, v := range x {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%.2f", v)
+	}
+	return s
+}
