@@ -99,12 +99,32 @@ func describe(path string) (*ModelInfo, error) {
 }
 
 func infoCmd(stdio IO) *cobra.Command {
-	var asJSON bool
+	var asJSON, cpu bool
 	c := &cobra.Command{
-		Use:   "info MODEL.gguf",
-		Short: "Describe a GGUF model: architecture, shapes, tensor types, tokenizer, chat template",
-		Args:  exactArgs(1),
+		Use:   "info MODEL.gguf | info --cpu",
+		Short: "Describe a GGUF model (architecture, shapes, types, tokenizer, chat template) or, with --cpu, the kernels picked for this CPU",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cpu {
+				return cobra.MaximumNArgs(1)(cmd, args)
+			}
+			return exactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cpu {
+				ci := describeCPU()
+				if asJSON {
+					enc := json.NewEncoder(stdio.Out)
+					enc.SetIndent("", "  ")
+					if err := enc.Encode(ci); err != nil {
+						return err
+					}
+				} else {
+					printCPU(stdio.Out, ci)
+				}
+				if len(args) == 0 {
+					return nil
+				}
+			}
 			info, err := describe(args[0])
 			if err != nil {
 				return err
@@ -119,6 +139,7 @@ func infoCmd(stdio IO) *cobra.Command {
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&cpu, "cpu", false, "show the CPU, its features and the kernel tier picked (and why)")
 	return c
 }
 
