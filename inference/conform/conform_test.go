@@ -2,49 +2,63 @@ package conform
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/fixtures"
+	"github.com/aria-node/aria/inference/kernels"
 )
 
 // Every published reference must pass under the published rules, through the same code
-// path `aria conform` uses, with 1 and 2 threads.
+// path `aria conform` uses, with 1 and 2 threads and with every kernel tier this CPU has.
 func TestFixtures(t *testing.T) {
 	refs, err := filepath.Glob(filepath.Join(fixtures.Dir(t), "*.ref.json"))
 	if err != nil || len(refs) == 0 {
 		t.Fatalf("no reference files found: %v", err)
 	}
-	for _, ref := range refs {
-		for _, threads := range []int{1, 2} {
-			name := filepath.Base(ref)
-			t.Run(name+"/threads="+string(rune('0'+threads)), func(t *testing.T) {
-				in, err := Read(ref)
-				if err != nil {
-					t.Fatal(err)
-				}
-				e, err := inference.Load(strings.TrimSuffix(ref, ".ref.json")+".gguf", inference.Options{Threads: threads})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer e.Close()
-				got, err := Run(context.Background(), e, in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rep := Check(in, got)
-				t.Log(rep)
-				if !rep.OK() {
-					t.Fatal(rep)
-				}
-				if rep.Compared == 0 {
-					t.Fatal("nothing was compared")
-				}
-			})
+	for _, tier := range kernels.Tiers() {
+		restore, err := kernels.Use(tier)
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, ref := range refs {
+			for _, threads := range []int{1, 2} {
+				testFixture(t, tier, ref, threads)
+			}
+		}
+		restore()
 	}
+}
+
+// testFixture runs one reference file with the current tier and thread count.
+func testFixture(t *testing.T, tier, ref string, threads int) {
+	name := fmt.Sprintf("%s/%s/threads=%d", tier, filepath.Base(ref), threads)
+	t.Run(name, func(t *testing.T) {
+		in, err := Read(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := inference.Load(strings.TrimSuffix(ref, ".ref.json")+".gguf", inference.Options{Threads: threads})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		got, err := Run(context.Background(), e, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := Check(in, got)
+		t.Log(rep)
+		if !rep.OK() {
+			t.Fatal(rep)
+		}
+		if rep.Compared == 0 {
+			t.Fatal("nothing was compared")
+		}
+	})
 }
 
 // The checker must reject results that break the rules; otherwise TestFixtures proves nothing.
