@@ -10,7 +10,8 @@ FIXTURES   ?= $(abspath ../shared/fixtures)
 FUZZTIME   ?= 15s
 export CGO_ENABLED := 0
 
-.PHONY: all deps deps-go build run test test-go test-fuzz test-cli vet fmt-check fuzz clean
+APT_TEST   := qemu-user
+.PHONY: all deps deps-go deps-test build run test test-go test-arm64 test-purego test-fuzz test-cli vet fmt-check fuzz clean
 
 all: build
 
@@ -27,6 +28,14 @@ deps-go:
 	case "$$v" in 1.1[0-9]*|1.20*) echo "Go $$v is too old: install Go 1.21 or newer (https://go.dev/dl), then run make again"; exit 1;; esac
 	$(GO) mod download
 
+## deps-test: Debian packages the tests need (qemu-user runs the arm64 kernels on amd64).
+deps-test:
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
 ## build: the single binary bin/aria (no cgo).
 build: deps-go
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
@@ -36,7 +45,7 @@ run: build
 	./$(BIN)
 
 ## test: everything — vet, formatting, unit and conformance tests, a short fuzz run, CLI end to end.
-test: deps-go fmt-check vet test-go test-fuzz test-cli
+test: deps-go deps-test fmt-check vet test-go test-purego test-arm64 test-fuzz test-cli
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -49,17 +58,30 @@ vet:
 test-go:
 	ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
 
+## test-arm64: the NEON kernels, bit-exact against the portable ones, under QEMU — with the
+## dot-product extension (default CPU) and without it (Cortex-A53).
+test-arm64: deps-test
+	GOARCH=arm64 $(GO) vet ./inference/...
+	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 ./inference/kernels/
+	QEMU_CPU=cortex-a53 GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 -run 'T2|Tier|F16|Rows' ./inference/kernels/
+
+## test-purego: the build without any assembly.
+test-purego:
+	$(GO) vet -tags purego ./...
+	$(GO) test -count=1 -tags purego ./inference/kernels/ ./inference/model/
+
 test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./inference/gguf/
 	$(GO) test -run '^$$' -fuzz '^FuzzEncodeDecode$$' -fuzztime $(FUZZTIME) ./inference/tokenizer/
 
 ## test-cli: the built binary against every published fixture, as a user would run it.
 test-cli: build
-	@set -e; for ref in $(FIXTURES)/*.ref.json; do \
+	@set -e; tiers=$$(./$(BIN) info --cpu --json | sed -n '/"available"/,/]/p' | grep -o '"[a-z0-9]*"' | tr -d '"' | grep -v available); \
+	for tier in $$tiers; do for ref in $(FIXTURES)/*.ref.json; do \
 		model=$(FIXTURES)/$$(basename $$ref .ref.json).gguf; \
-		echo "aria conform --check $$(basename $$model)"; \
-		./$(BIN) conform --model $$model --prompts $$ref --check -o /dev/null; \
-	done
+		echo "ARIA_KERNELS=$$tier aria conform --check $$(basename $$model)"; \
+		ARIA_KERNELS=$$tier ./$(BIN) conform --model $$model --prompts $$ref --check -o /dev/null; \
+	done; done
 	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
 	./$(BIN) synth --shape tiny --type i2_s --arch bitnet-b1.58 --out $$tmp/m.gguf && \
 	./$(BIN) info $$tmp/m.gguf >/dev/null && \
