@@ -61,6 +61,7 @@ type scratch struct {
 	h, q, k, v, o, ffn []float32
 	g, u               []float32
 	acts, ffnActs      []*kernels.Activation
+	cos, sin           []float32   // RoPE angles per token of the batch (HeadDim/2 each)
 	att                [][]float32 // per parallel job: attention weights
 	qh                 [][]float32
 	ys                 [][]float32
@@ -129,6 +130,8 @@ func (s *State) grow(n, threads int) {
 		c.ffnActs[i] = new(kernels.Activation)
 	}
 	c.ys = make([][]float32, n)
+	c.cos = make([]float32, n*hp.HeadDim/2)
+	c.sin = make([]float32, n*hp.HeadDim/2)
 	jobs := max(threads, 1)
 	c.att = make([][]float32, jobs)
 	c.qh = make([][]float32, jobs)
@@ -171,6 +174,10 @@ func (s *State) Forward(p *kernels.Pool, x []float32) error {
 		}
 	}
 	s.grow(n, p.Threads())
+	half := hp.HeadDim / 2
+	for t := 0; t < n; t++ {
+		kernels.RoPEAngles(s.s.cos[t*half:(t+1)*half], s.s.sin[t*half:(t+1)*half], hp.HeadDim, s.Pos+t, hp.RopeTheta)
+	}
 	for l := s.From; l < s.To; l++ {
 		s.layer(p, l, x, n)
 	}
@@ -196,11 +203,13 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 	s.linear(p, L.K, acts, c.k, kvw)
 	s.linear(p, L.V, acts, c.v, kvw)
 	li := l - s.From
+	half := hp.HeadDim / 2
 	for t := 0; t < n; t++ {
 		pos := s.Pos + t
-		kernels.RoPENeox(c.q[t*d:(t+1)*d], hp.NHead, hp.HeadDim, pos, hp.RopeTheta)
+		cs, sn := c.cos[t*half:(t+1)*half], c.sin[t*half:(t+1)*half]
+		kernels.RoPENeoxTable(c.q[t*d:(t+1)*d], hp.NHead, hp.HeadDim, cs, sn)
 		kt := c.k[t*kvw : (t+1)*kvw]
-		kernels.RoPENeox(kt, hp.NHeadKV, hp.HeadDim, pos, hp.RopeTheta)
+		kernels.RoPENeoxTable(kt, hp.NHeadKV, hp.HeadDim, cs, sn)
 		vt := c.v[t*kvw : (t+1)*kvw]
 		if s.Cache == CacheF32 {
 			copy(s.k32[li][pos*kvw:], kt)
