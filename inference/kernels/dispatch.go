@@ -79,5 +79,6 @@ func Use(name string) (restore func(), err error) {
 	}
 	prev, prevSel := active, selection
 	active, selection = s.Impl, s
-	return func() { active, selection = prev, prevSel }, nil
+	restoreFloat := useFloatTier(name)
+	return func() { active, selection = prev, prevSel; restoreFloat() }, nil
 }

@@ -27,8 +27,12 @@ func reduce16(acc *[16]float32) float32 {
 	return acc[0] + acc[1]
 }
 
-// dotF32 is Σ w·x over an F32 row, in the canonical 16-lane order.
-func dotF32(row []byte, x []float32) float32 {
+// dotF32 is Σ w·x over an F32 row, in the canonical 16-lane order: dotF32Go, computed by the
+// float tier in use (f16_ops.go).
+func dotF32(row []byte, x []float32) float32 { return f32Dot(row, x) }
+
+// dotF32Go is the reference of dotF32.
+func dotF32Go(row []byte, x []float32) float32 {
 	n := len(x)
 	row = row[:4*n]
 	var acc [16]float32
@@ -48,8 +52,12 @@ func dotF32(row []byte, x []float32) float32 {
 }
 
 // dotF16 is Σ w·x over an F16 row with x already rounded to fp16 (llama.cpp converts the
-// activation row to fp16 before ggml_vec_dot_f16). Each product of two halves is exact in f32.
-func dotF16(row []byte, x []float32) float32 {
+// activation row to fp16 before ggml_vec_dot_f16): dotF16Go, computed by the float tier in use
+// (f16_ops.go).
+func dotF16(row []byte, x []float32) float32 { return f16Dot(row, x) }
+
+// dotF16Go is the reference of dotF16. Each product of two halves is exact in f32.
+func dotF16Go(row []byte, x []float32) float32 {
 	n := len(x)
 	row = row[:2*n]
 	var acc [16]float32

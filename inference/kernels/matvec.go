@@ -99,6 +99,10 @@ func (t *mulTask) run(start, end int) {
 		t.runT2(start, end)
 		return
 	}
+	if t.w.Type == gguf.TypeF16 || t.w.Type == gguf.TypeF32 {
+		t.runFloat(start, end) // one kernel call per block of rows (f16_matvec.go)
+		return
+	}
 	w := t.w
 	rb := w.rowBytes()
 	for r := start; r < end; r++ {

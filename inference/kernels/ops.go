@@ -151,8 +151,14 @@ func Add(dst, x []float32) {
 
 // Dot returns Σ a[i]·b[i] in the canonical 16-lane f32 order of the F32 matrix kernel (see the
 // package comment), e.g. for attention scores.
+// It is dotGo, computed by the float tier in use (f16_ops.go).
 func Dot(a, b []float32) float32 {
 	sameLen("Dot", len(a), len(b))
+	return dotF32s(a, b)
+}
+
+// dotGo is the reference of Dot.
+func dotGo(a, b []float32) float32 {
 	b = b[:len(a)]
 	var acc [16]float32
 	i := 0
@@ -172,8 +178,11 @@ func Dot(a, b []float32) float32 {
 
 // AddScaled sets dst[i] += s·x[i] with an unfused f32 product, e.g. to accumulate attention
 // outputs Σ_t p_t·v_t in position order.
-func AddScaled(dst, x []float32, s float32) {
-	sameLen("AddScaled", len(x), len(dst))
+// It is addScaledGo, computed by the float tier in use (f16_ops.go).
+func AddScaled(dst, x []float32, s float32) { addScaledF32(dst, x, s) }
+
+// addScaledGo is the reference of AddScaled.
+func addScaledGo(dst, x []float32, s float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
 		dst[i] += float32(s * v)

@@ -131,7 +131,9 @@ func (p *Pool) For(n int, fn func(start, end int)) {
 func (p *Pool) dispatch(n, grain int, t task) {
 	grain = max(grain, 1)
 	chunks := (n + grain - 1) / grain
-	if chunks <= 1 || p.threads == 1 || p.closed.Load() {
+	// With one OS thread for Go code the workers could only run when the caller blocks: spinning
+	// would serialise everything, so run the loop on the caller.
+	if chunks <= 1 || p.threads == 1 || p.closed.Load() || runtime.GOMAXPROCS(0) == 1 {
 		t.run(0, n)
 		return
 	}
@@ -141,8 +143,11 @@ func (p *Pool) dispatch(n, grain int, t task) {
 	p.gen.Add(1) // publishes task, n, grain (atomic store orders the plain writes before it)
 	p.wakeAll()
 	p.work()
-	for p.pending.Load() != 0 {
+	for i := 1; p.pending.Load() != 0; i++ {
 		cpuRelax()
+		if i&1023 == 0 {
+			runtime.Gosched() // a preempted worker (busy machine) needs our thread to finish
+		}
 	}
 	p.task = nil
 	if v := p.panicVal; v != nil {
@@ -205,7 +210,11 @@ func (p *Pool) await(w *worker, seen uint64) {
 			return
 		}
 		cpuRelax()
-		if i&255 != 255 || time.Since(start) < spinFor {
+		if i&255 != 255 {
+			continue
+		}
+		if time.Since(start) < spinFor {
+			runtime.Gosched() // let other goroutines (HTTP, p2p) have this thread now and then
 			continue
 		}
 		w.sleeping.Store(1)

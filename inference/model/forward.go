@@ -294,53 +294,40 @@ func (s *State) attendJobs(li, start, end int, att, qh []float32, scale float32)
 	d, kvw, hd := hp.NEmbd, hp.NEmbdKV(), hp.HeadDim
 	group := hp.NHead / hp.NHeadKV
 	c := &s.s
-	{
-		for job := start; job < end; job++ {
-			t, j := job/hp.NHead, job%hp.NHead
-			g := j / group
-			npos := s.Pos + t + 1
-			copy(qh, c.q[t*d+j*hd:t*d+(j+1)*hd])
-			w := att[:npos]
-			out := c.o[t*d+j*hd : t*d+(j+1)*hd]
-			clear(out)
-			if s.Cache == CacheF32 {
-				K, V := s.k32[li], s.v32[li]
-				for u := range w {
-					w[u] = kernels.Dot(qh, K[u*kvw+g*hd:u*kvw+(g+1)*hd]) * scale
-				}
-				kernels.Softmax(w)
-				for u, a := range w {
-					kernels.AddScaled(out, V[u*kvw+g*hd:u*kvw+(g+1)*hd], a)
-				}
-			} else {
-				K, V := s.k16[li], s.v16[li]
-				roundF16(qh)
-				for u := range w {
-					w[u] = dotF16(qh, K[u*kvw+g*hd:u*kvw+(g+1)*hd]) * scale
-				}
-				kernels.Softmax(w)
-				for u, a := range w {
-					a = quant.F16ToF32(quant.F32ToF16(a))
-					axpyF16(out, a, V[u*kvw+g*hd:u*kvw+(g+1)*hd])
-				}
+	for job := start; job < end; job++ {
+		t, j := job/hp.NHead, job%hp.NHead
+		g := j / group
+		npos := s.Pos + t + 1
+		copy(qh, c.q[t*d+j*hd:t*d+(j+1)*hd])
+		w := att[:npos]
+		out := c.o[t*d+j*hd : t*d+(j+1)*hd]
+		clear(out)
+		if s.Cache == CacheF32 {
+			K, V := s.k32[li], s.v32[li]
+			kernels.DotRows(K[g*hd:], kvw, npos, hd, qh, w)
+			scaleAll(w, scale)
+			kernels.Softmax(w)
+			for u, a := range w {
+				kernels.AddScaled(out, V[u*kvw+g*hd:u*kvw+(g+1)*hd], a)
+			}
+		} else {
+			K, V := s.k16[li], s.v16[li]
+			roundF16(qh)
+			kernels.DotF16Rows(K[g*hd:], kvw, npos, hd, qh, w)
+			scaleAll(w, scale)
+			kernels.Softmax(w)
+			for u, a := range w {
+				a = quant.F16ToF32(quant.F32ToF16(a))
+				kernels.AddScaledF16(out, V[u*kvw+g*hd:u*kvw+(g+1)*hd], a)
 			}
 		}
 	}
 }
 
-func dotF16(a []float32, b []uint16) float32 {
-	b = b[:len(a)]
-	var s float32
-	for i, x := range a {
-		s += float32(x * quant.F16ToF32(b[i]))
-	}
-	return s
-}
-
-func axpyF16(dst []float32, a float32, x []uint16) {
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += float32(a * quant.F16ToF32(x[i]))
+// scaleAll multiplies the scores by the attention scale (ggml applies it inside softmax).
+func scaleAll(w []float32, scale float32) {
+	for i := range w {
+		w[i] *= scale
 	}
 }
 

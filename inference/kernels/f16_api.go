@@ -1,0 +1,79 @@
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/aria-node/aria/inference/quant"
+)
+
+// Entry points for the attention over a KV cache, on the tier in use (f16_ops.go).
+
+// DotF16Rows sets y[r] = Σ_c w[r·stride + c]·x[c] for r < rows, c < cols, w holding fp16 bits
+// (stride in elements): attention scores over an F16 K cache, one row per position. Each row is
+// summed in the canonical order of the F16 matrix kernel. x must hold fp16 values (as float32,
+// e.g. the query rounded to fp16): only then are the products exact and every tier identical.
+func DotF16Rows(w []uint16, stride, rows, cols int, x, y []float32) {
+	if rows <= 0 {
+		return
+	}
+	checkRows("DotF16Rows", len(w), stride, rows, cols, len(x), cols, len(y))
+	if fopsLevel == fopsPortable { // typed loop: correct on big-endian targets too
+		x = x[:cols]
+		for r := range y[:rows] {
+			y[r] = dotF16U16Go(w[r*stride:r*stride+cols], x)
+		}
+		return
+	}
+	f16Rows(u16Bytes(w), 2*stride, rows, cols, x, y)
+}
+
+// DotRows is DotF16Rows for float32 rows (an F32 K cache), in the order of Dot.
+func DotRows(w []float32, stride, rows, cols int, x, y []float32) {
+	if rows <= 0 {
+		return
+	}
+	checkRows("DotRows", len(w), stride, rows, cols, len(x), cols, len(y))
+	if fopsLevel == fopsPortable {
+		x = x[:cols]
+		for r := range y[:rows] {
+			y[r] = dotGo(w[r*stride:r*stride+cols], x)
+		}
+		return
+	}
+	f32Rows(f32Bytes(w), 4*stride, rows, cols, x, y)
+}
+
+// AddScaledF16 sets dst[i] += float32(a·fp16(src[i])) with an unfused product (len(src) must be
+// len(dst)): the attention-weighted sum over an F16 V cache.
+func AddScaledF16(dst []float32, src []uint16, a float32) {
+	if len(src) != len(dst) {
+		panic(fmt.Sprintf("kernels: AddScaledF16: lengths %d and %d differ", len(dst), len(src)))
+	}
+	if fopsLevel == fopsPortable {
+		for i, h := range src {
+			dst[i] += float32(a * quant.F16ToF32(h))
+		}
+		return
+	}
+	addScaledF16(dst, u16Bytes(src), a)
+}
+
+// dotF16U16Go is dotF16Go over fp16 bits held as uint16.
+func dotF16U16Go(w []uint16, x []float32) float32 {
+	n := len(x)
+	w = w[:n]
+	var acc [16]float32
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		h := (*[16]uint16)(w[i:])
+		v := (*[16]float32)(x[i:])
+		for l := range 16 {
+			acc[l] += float32(quant.F16ToF32(h[l]) * v[l])
+		}
+	}
+	s := reduce16(&acc)
+	for ; i < n; i++ {
+		s += float32(quant.F16ToF32(w[i]) * x[i])
+	}
+	return s
+}
