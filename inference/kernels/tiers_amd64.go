@@ -2,5 +2,5 @@
 
 package kernels
 
-// archTiers lists the amd64 tiers this CPU supports, best first.
-func archTiers() []*Impl { return nil }
+// archTiers lists the amd64 tiers this CPU supports, best first (tq_amd64.go).
+func archTiers() []*Impl { return amd64Tiers() }
