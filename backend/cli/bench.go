@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +17,7 @@ func benchCmd(stdio IO) *cobra.Command {
 	var o bench.Options
 	var threads int
 	var asJSON, quiet bool
-	var cache string
+	var cache, cpuProfile string
 	c := &cobra.Command{
 		Use:   "bench MODEL.gguf [-p 512] [-n 128] [--threads N] [--json]",
 		Short: "Measure prompt processing and generation speed against this machine's memory bandwidth",
@@ -35,6 +37,17 @@ read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how 
 				return err
 			}
 			defer e.Close()
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			if !quiet {
 				o.Progress = func(s string) { fmt.Fprintln(stdio.Err, "bench:", s) }
 			}
@@ -60,6 +73,7 @@ read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how 
 	f.BoolVar(&o.SkipBW, "no-bandwidth", false, "skip the memory-bandwidth measurement")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines on stderr")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (go tool pprof)")
 	return c
 }
 
