@@ -22,11 +22,11 @@ type Matrix struct {
 
 // Repack converts a ternary matrix to the T2 layout the fast kernels read. The caller may then
 // release the pages of Data (the model does, so resident memory stays near the file size).
-func (m *Matrix) Repack() error {
+func (m *Matrix) Repack(a *Arena) error {
 	if m.T2 != nil {
 		return nil
 	}
-	t, err := Repack(m)
+	t, err := Repack(m, a)
 	if err != nil {
 		return err
 	}

@@ -49,15 +49,24 @@ func (t *T2) group(r, g int) *[GroupBytes]byte {
 	return (*[GroupBytes]byte)(t.Codes[o : o+GroupBytes])
 }
 
-// Repack converts a ternary matrix (TQ2_0, TQ1_0 or I2_S) into T2.
-func Repack(m *Matrix) (*T2, error) {
+// Repack converts a ternary matrix (TQ2_0, TQ1_0 or I2_S) into T2, in memory of its own, or
+// from the arena when a is not nil.
+func Repack(m *Matrix, a *Arena) (*T2, error) {
 	if m.Type != gguf.TypeTQ2_0 && m.Type != gguf.TypeTQ1_0 && m.Type != gguf.TypeI2_S {
 		return nil, fmt.Errorf("repack: %s is not a ternary format", m.Type)
 	}
 	groups := (m.Cols + 255) / 256
 	t := &T2{Rows: m.Rows, Cols: m.Cols, Groups: groups, I2S: m.Type == gguf.TypeI2_S}
-	t.mem = allocRegion(m.Rows * groups * GroupBytes)
-	t.Codes = t.mem.b
+	if a != nil {
+		b, err := a.Alloc(T2Bytes(m.Rows, m.Cols))
+		if err != nil {
+			return nil, fmt.Errorf("repack: %w", err)
+		}
+		t.Codes = b
+	} else {
+		t.mem = allocRegion(T2Bytes(m.Rows, m.Cols))
+		t.Codes = t.mem.b
+	}
 	switch m.Type {
 	case gguf.TypeTQ2_0:
 		t.repackTQ(m, func(dst *[GroupBytes]byte, blk []byte) { copy(dst[:], blk[:64]) }, quant.BlockBytesTQ2_0, 64)

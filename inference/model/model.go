@@ -24,6 +24,7 @@ type Layer struct {
 // stay open as long as the model is used.
 type Model struct {
 	HP         HParams
+	arena      *kernels.Arena // repacked ternary weights and the head, on huge pages
 	Embd       *kernels.Matrix // token_embd: rows are tokens
 	Output     *kernels.Matrix // the head; == Embd when tied
 	OutputNorm []float32
@@ -106,7 +107,46 @@ func Load(f *gguf.File) (*Model, error) {
 			}
 		}
 	}
+	if err := m.prepareWeights(f); err != nil {
+		m.Close()
+		return nil, err
+	}
 	return m, nil
+}
+
+// prepareWeights repacks the ternary matrices into T2 and copies the head, all into one arena
+// on huge pages, releasing the file's pages as it goes so that resident memory stays near the
+// file size (shared/kernels.md §3).
+func (m *Model) prepareWeights(f *gguf.File) error {
+	var sizes []int
+	var ternary []*kernels.Matrix
+	for i := range m.Layers {
+		l := &m.Layers[i]
+		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
+			if w.W.Ternary() {
+				ternary = append(ternary, w.W)
+				sizes = append(sizes, kernels.T2Bytes(w.W.Rows, w.W.Cols))
+			}
+		}
+	}
+	moveHead := !m.Output.Ternary()
+	if moveHead {
+		sizes = append(sizes, len(m.Output.Data))
+	}
+	m.arena = kernels.NewArena(kernels.ArenaSize(sizes...))
+	for _, w := range ternary {
+		src := w.Data
+		if err := w.Repack(m.arena); err != nil {
+			return err
+		}
+		f.ReleaseSlice(src)
+	}
+	if moveHead {
+		if err := m.Output.MoveTo(m.arena, f.ReleaseSlice); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type binder struct{ f *gguf.File }
@@ -125,13 +165,6 @@ func (b binder) matrix(name string, cols, rows int) (*kernels.Matrix, error) {
 	m, err := kernels.NewMatrix(t.Type, cols, rows, b.f.Data(t))
 	if err != nil {
 		return nil, fmt.Errorf("tensor %s: %w", name, err)
-	}
-	if m.Ternary() {
-		// The kernels read the repacked copy; the file's pages can leave memory.
-		if err := m.Repack(); err != nil {
-			return nil, fmt.Errorf("tensor %s: %w", name, err)
-		}
-		b.f.Release(t)
 	}
 	return m, nil
 }
@@ -157,14 +190,9 @@ func (b binder) vector(name string, n int) ([]float32, error) {
 
 // Close frees the repacked weights. The model must not be used afterwards.
 func (m *Model) Close() {
-	for i := range m.Layers {
-		l := &m.Layers[i]
-		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
-			if w.W != nil && w.W.T2 != nil {
-				w.W.T2.Release()
-				w.W.T2 = nil
-			}
-		}
+	if m.arena != nil {
+		m.arena.Free()
+		m.arena = nil
 	}
 }
 
