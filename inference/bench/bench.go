@@ -104,7 +104,26 @@ func Run(ctx context.Context, e *inference.Engine, o Options) (*Result, error) {
 	if tok[0] < 0 {
 		tok[0] = toks[0]
 	}
+	// Peak memory of the engine itself, before the bandwidth probe's buffer inflates it.
+	_, r.PeakRSSBytes = memStatus()
+	// Bytes a decode step reads: every weight once, plus on average half the KV cache
+	// of the tg test (positions 0 … n_gen−1).
+	hp := &m.HP
+	kvPerPos := int64(2 * hp.NEmbdKV() * hp.NLayer * cacheElem(o.Cache))
+	r.BytesPerToken = r.WeightBytes + kvPerPos*int64(o.Gen)/2
+	bwSize := o.BWBytes
+	if bwSize <= 0 {
+		bwSize = 512 << 20
+	}
+	// The bandwidth of a shared machine drifts from minute to minute, so it is measured right
+	// before every tg run, and each run is set against its own measurement.
+	var bws, fracs []float64
 	for i := 0; i < o.Repeats && o.Gen > 0; i++ {
+		var bw float64
+		if !o.SkipBW {
+			bw = kernels.ReadBandwidth(e.Pool, bwSize, 5)
+			bws = append(bws, bw)
+		}
 		s.Reset()
 		t0 := time.Now()
 		for j := 0; j < o.Gen; j++ {
@@ -112,28 +131,23 @@ func Run(ctx context.Context, e *inference.Engine, o Options) (*Result, error) {
 				return nil, err
 			}
 		}
-		r.TGRuns = append(r.TGRuns, float64(o.Gen)/time.Since(t0).Seconds())
-		say("tg%d run %d: %.2f tokens/s", o.Gen, i+1, r.TGRuns[i])
-	}
-	r.RSSBytes, r.PeakRSSBytes = memStatus()
-	r.PPTokensPerS, r.TGTokensPerS = median(r.PPRuns), median(r.TGRuns)
-	// Bytes a decode step reads: every weight once, plus on average half the KV cache
-	// of the tg test (positions 0 … n_gen−1).
-	hp := &m.HP
-	kvPerPos := int64(2 * hp.NEmbdKV() * hp.NLayer * cacheElem(o.Cache))
-	r.BytesPerToken = r.WeightBytes + kvPerPos*int64(o.Gen)/2
-	if !o.SkipBW {
-		say("read bandwidth")
-		size := o.BWBytes
-		if size <= 0 {
-			size = 512 << 20
+		tg := float64(o.Gen) / time.Since(t0).Seconds()
+		r.TGRuns = append(r.TGRuns, tg)
+		if bw > 0 {
+			fracs = append(fracs, tg/(bw/float64(r.BytesPerToken)))
 		}
-		bw := kernels.ReadBandwidth(e.Pool, size, 9)
+		say("tg%d run %d: %.2f tokens/s (read bandwidth just before: %.1f GB/s)", o.Gen, i+1, tg, bw/1e9)
+	}
+	if !o.SkipBW && len(bws) == 0 {
+		bws = append(bws, kernels.ReadBandwidth(e.Pool, bwSize, 9))
+	}
+	r.RSSBytes, _ = memStatus()
+	r.PPTokensPerS, r.TGTokensPerS = median(r.PPRuns), median(r.TGRuns)
+	if len(bws) > 0 {
+		bw := median(bws)
 		r.ReadBandwidthGBs = bw / 1e9
 		r.LimitTokensPerS = bw / float64(r.BytesPerToken)
-		if r.LimitTokensPerS > 0 {
-			r.BandwidthFraction = r.TGTokensPerS / r.LimitTokensPerS
-		}
+		r.BandwidthFraction = median(fracs)
 	}
 	return r, nil
 }

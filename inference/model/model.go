@@ -24,7 +24,7 @@ type Layer struct {
 // stay open as long as the model is used.
 type Model struct {
 	HP         HParams
-	arena      *kernels.Arena // repacked ternary weights and the head, on huge pages
+	arena      *kernels.Arena  // repacked ternary weights and the head, on huge pages
 	Embd       *kernels.Matrix // token_embd: rows are tokens
 	Output     *kernels.Matrix // the head; == Embd when tied
 	OutputNorm []float32
