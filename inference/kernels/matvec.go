@@ -43,10 +43,35 @@ func MatMul(p *Pool, w *Matrix, as []*Activation, ys [][]float32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	t.t2 = &p.t2
+	if len(as) > 1 {
+		// Quantizing a batch of activations is work too: spread it over the threads.
+		p.prep = prepTask{w: w, as: as}
+		p.dispatch(len(as), 1, &p.prep)
+		p.prep = prepTask{}
+	}
 	p.mul = t
 	p.mul.check()
 	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
 	p.mul = mulTask{}
+}
+
+// prepTask prepares the activations of a batch for w, each independently.
+type prepTask struct {
+	w  *Matrix
+	as []*Activation
+}
+
+func (t *prepTask) run(start, end int) {
+	for _, a := range t.as[start:end] {
+		if a.Len() != t.w.Cols {
+			continue // check reports it on the caller
+		}
+		if t.w.T2 != nil {
+			a.prepareT2(t.w.T2.I2S)
+		} else {
+			a.prepare(t.w.Type)
+		}
+	}
 }
 
 // rowChunk splits rows into about 4 chunks per thread, in multiples of rowGrain.

@@ -42,11 +42,12 @@ type Pool struct {
 	panicVal any
 
 	// preallocated loop bodies, so MatVec and MatMul don't allocate
-	mul mulTask
-	t2  t2Batch
-	fn  funcTask
-	as1 [1]*Activation
-	ys1 [1][]float32
+	mul  mulTask
+	prep prepTask
+	t2   t2Batch
+	fn   funcTask
+	as1  [1]*Activation
+	ys1  [1][]float32
 }
 
 // worker is the parking state of one worker, padded to its own cache lines.

@@ -194,17 +194,17 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 	acts := c.acts[:n]
 
 	// Attention block.
-	for t := 0; t < n; t++ {
+	each(p, n, func(t int) {
 		h := c.h[t*d : (t+1)*d]
 		kernels.RMSNorm(h, x[t*d:(t+1)*d], L.AttnNorm, hp.Eps)
 		acts[t].Set(h)
-	}
+	})
 	s.linear(p, L.Q, acts, c.q, d)
 	s.linear(p, L.K, acts, c.k, kvw)
 	s.linear(p, L.V, acts, c.v, kvw)
 	li := l - s.From
 	half := hp.HeadDim / 2
-	for t := 0; t < n; t++ {
+	each(p, n, func(t int) {
 		pos := s.Pos + t
 		cs, sn := c.cos[t*half:(t+1)*half], c.sin[t*half:(t+1)*half]
 		kernels.RoPENeoxTable(c.q[t*d:(t+1)*d], hp.NHead, hp.HeadDim, cs, sn)
@@ -218,26 +218,26 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 			toF16(s.k16[li][pos*kvw:(pos+1)*kvw], kt)
 			toF16(s.v16[li][pos*kvw:(pos+1)*kvw], vt)
 		}
-	}
+	})
 	s.attention(p, li, n)
-	for t := 0; t < n; t++ {
+	each(p, n, func(t int) {
 		h := c.h[t*d : (t+1)*d]
 		kernels.RMSNorm(h, c.o[t*d:(t+1)*d], L.AttnSubNorm, hp.Eps)
 		acts[t].Set(h)
-	}
+	})
 	s.linear(p, L.O, acts, c.o, d)
 	kernels.Add(x[:n*d], c.o[:n*d])
 
 	// Feed-forward block.
-	for t := 0; t < n; t++ {
+	each(p, n, func(t int) {
 		h := c.h[t*d : (t+1)*d]
 		kernels.RMSNorm(h, x[t*d:(t+1)*d], L.FFNNorm, hp.Eps)
 		acts[t].Set(h)
-	}
+	})
 	s.linear(p, L.Gate, acts, c.g, ff)
 	s.linear(p, L.Up, acts, c.u, ff)
 	fa := c.ffnActs[:n]
-	for t := 0; t < n; t++ {
+	each(p, n, func(t int) {
 		g, u := c.g[t*ff:(t+1)*ff], c.u[t*ff:(t+1)*ff]
 		if hp.FFN == FFNReLU2 {
 			kernels.ReLU2(g)
@@ -248,7 +248,7 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 		h := c.ffn[t*ff : (t+1)*ff]
 		kernels.RMSNorm(h, g, L.FFNSubNorm, hp.Eps)
 		fa[t].Set(h)
-	}
+	})
 	s.linear(p, L.Down, fa, c.o, d)
 	kernels.Add(x[:n*d], c.o[:n*d])
 }
@@ -348,4 +348,18 @@ func (m *Model) Logits(p *kernels.Pool, x []float32, act *kernels.Activation, h,
 	kernels.RMSNorm(h, x, m.OutputNorm, m.HP.Eps)
 	act.Set(h)
 	kernels.MatVec(p, m.Output, act, logits[:m.HP.NVocab])
+}
+
+// each runs fn for the tokens of a batch, spread over the pool when there are several (prompt
+// processing), inline for one (a decode step, where a dispatch would cost more than the work).
+func each(p *kernels.Pool, n int, fn func(t int)) {
+	if n == 1 {
+		fn(0)
+		return
+	}
+	p.For(n, func(start, end int) {
+		for t := start; t < end; t++ {
+			fn(t)
+		}
+	})
 }

@@ -57,10 +57,13 @@ type I8Row struct {
 // in float64, s = float32(127/max), q = clamp(round_half_even(x·s), −128, 127) with an f32 product.
 func QuantizeI8(x []float32, dst *I8Row) {
 	dst.Q = grow(dst.Q, len(x))
-	amax := 1e-5
+	// The largest |x| is exact in float32, so finding it there and widening equals the
+	// reference's double-precision max (and is several times faster than math.Max).
+	var m32 float32
 	for _, v := range x {
-		amax = math.Max(amax, math.Abs(float64(v)))
+		m32 = max(m32, math.Float32frombits(math.Float32bits(v)&0x7fffffff))
 	}
+	amax := max(1e-5, float64(m32))
 	s := float32(127 / amax)
 	q := dst.Q[:len(x)]
 	var sum int32
