@@ -59,7 +59,7 @@ func (t *Tokenizer) bpeWord(st *bpeState, w string, out []int32) []int32 {
 	}
 	for len(h) > 0 {
 		var b bigram
-		b, h = heapPop(h)
+		b, h = heapPop(h, bigramLess)
 		l, r := &syms[b.left], &syms[b.right]
 		if l.end == l.start || r.end == r.start || l.id != b.lid || r.id != b.rid || l.next != b.right {
 			continue
@@ -104,7 +104,7 @@ func (t *Tokenizer) pushBigram(h []bigram, syms []bpeSym, left, right int32) []b
 	if !ok {
 		return h
 	}
-	return heapPush(h, bigram{rank: m.rank, left: left, right: right, lid: lid, rid: rid})
+	return heapPush(h, bigram{rank: m.rank, left: left, right: right, lid: lid, rid: rid}, bigramLess)
 }
 
 func bigramLess(a, b *bigram) bool {
@@ -112,40 +112,3 @@ func bigramLess(a, b *bigram) bool {
 }
 
 // A hand-rolled binary min-heap: container/heap's interface calls cost more than the merges.
-func heapPush(h []bigram, b bigram) []bigram {
-	h = append(h, b)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !bigramLess(&h[i], &h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-	return h
-}
-
-func heapPop(h []bigram) (bigram, []bigram) {
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && bigramLess(&h[r], &h[l]) {
-			m = r
-		}
-		if !bigramLess(&h[m], &h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	return top, h
-}

@@ -45,7 +45,7 @@ func (t *Tokenizer) encodeSPM(st *spmState, text string, out []int32) []int32 {
 	}
 	for len(h) > 0 {
 		var b spmBigram
-		b, h = spmPop(h)
+		b, h = heapPop(h, spmBefore)
 		l, r := &syms[b.left], &syms[b.right]
 		// Symbols only grow, so an unchanged total size means an unchanged pair.
 		if l.end == l.start || r.end == r.start || (l.end-l.start)+(r.end-r.start) != b.size {
@@ -90,45 +90,10 @@ func (t *Tokenizer) spmPush(h []spmBigram, text string, syms []spmSym, left, rig
 	if !ok {
 		return h
 	}
-	b := spmBigram{score: t.scores[id], left: left, right: right, size: int32(len(s))}
-	h = append(h, b)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !spmBefore(&h[i], &h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-	return h
+	return heapPush(h, spmBigram{score: t.scores[id], left: left, right: right, size: int32(len(s))}, spmBefore)
 }
 
 // spmBefore orders the queue: highest score first, then leftmost.
 func spmBefore(a, b *spmBigram) bool {
 	return a.score > b.score || a.score == b.score && a.left < b.left
-}
-
-func spmPop(h []spmBigram) (spmBigram, []spmBigram) {
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && spmBefore(&h[r], &h[l]) {
-			m = r
-		}
-		if !spmBefore(&h[m], &h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	return top, h
 }
