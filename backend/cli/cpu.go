@@ -21,6 +21,7 @@ type CPUInfo struct {
 	ThreadsDefault int      `json:"default_threads"`
 	Features       []string `json:"features"`
 	Kernels        string   `json:"kernels"`
+	FloatKernels   string   `json:"float_kernels"`
 	Reason         string   `json:"reason"`
 	Available      []string `json:"available"`
 }
@@ -33,7 +34,7 @@ func describeCPU() CPUInfo {
 	sel := kernels.Selected()
 	ci := CPUInfo{Model: cpuid.CPU.BrandName, Arch: runtime.GOARCH, PhysicalCores: cpuid.CPU.PhysicalCores,
 		LogicalCores: cpuid.CPU.LogicalCores, ThreadsDefault: inference.DefaultThreads(),
-		Kernels: sel.Impl.Name, Reason: sel.Reason, Available: sel.Available}
+		Kernels: sel.Impl.Name, FloatKernels: kernels.FloatTier(), Reason: sel.Reason, Available: sel.Available}
 	for _, f := range relevant {
 		if cpuid.CPU.Supports(f) {
 			ci.Features = append(ci.Features, f.String())
@@ -46,6 +47,6 @@ func printCPU(w io.Writer, c CPUInfo) {
 	fmt.Fprintf(w, "cpu:           %s (%s), %d physical / %d logical cores, default threads %d\n",
 		c.Model, c.Arch, c.PhysicalCores, c.LogicalCores, c.ThreadsDefault)
 	fmt.Fprintf(w, "features:      %s\n", strings.Join(c.Features, " "))
-	fmt.Fprintf(w, "kernels:       %s — %s\n", c.Kernels, c.Reason)
+	fmt.Fprintf(w, "kernels:       %s — %s (float kernels: %s)\n", c.Kernels, c.Reason, c.FloatKernels)
 	fmt.Fprintf(w, "available:     %s (force one with %s=name)\n", strings.Join(c.Available, ", "), kernels.EnvKernels)
 }

@@ -1,9 +1,6 @@
 package kernels
 
-import (
-	"os"
-	"strings"
-)
+import "strings"
 
 // Tier selection for the float kernels of f16_ops.go (F16/F32 row dots, Dot, AddScaled,
 // addScaledF16). Every tier computes the same bits as the portable Go reference.
@@ -36,15 +33,13 @@ func (t fopsTier) String() string {
 	return "unknown"
 }
 
-// fopsEnv is the environment variable read by fopsChoose (the same one as the ternary dispatch).
-const fopsEnv = "ARIA_KERNELS"
-
 // fopsAvail lists the tiers this CPU and build can run, best first, portable last
 // (fopsAvailable is defined per architecture).
 var fopsAvail = fopsAvailable()
 
-// fopsLevel is the tier in use. It is set once at start-up, and by tests through useFops.
-var fopsLevel = fopsChoose(os.Getenv(fopsEnv))
+// fopsLevel is the tier in use. It follows the ternary tier picked at start-up (dispatch.go reads
+// ARIA_KERNELS once for both families), and is switched by tests through useFops.
+var fopsLevel = fopsChoose(selection.Impl.Name)
 
 // fopsChoose returns the tier named by want if available, else the best available one.
 func fopsChoose(want string) fopsTier {

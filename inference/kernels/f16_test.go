@@ -358,7 +358,7 @@ func TestFopsChoose(t *testing.T) {
 		t.Errorf("useFloatTier(portable): %s", FloatTier())
 	}
 	restore()
-	if fopsLevel != fopsChoose(os.Getenv(fopsEnv)) {
+	if fopsLevel != fopsChoose(selection.Impl.Name) {
 		t.Errorf("restore: %s", fopsLevel)
 	}
 	t.Logf("float tiers: %v, in use: %s", FloatTiers(), FloatTier())
