@@ -10,27 +10,39 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// guarded returns n bytes of fresh memory whose end (atEnd) or start touches a PROT_NONE page,
-// so that a kernel reading or writing one byte too far faults.
-func guarded(t *testing.T, n int, atEnd bool) []byte {
-	t.Helper()
+// guardPages maps n bytes of fresh memory whose end (atEnd) or start touches a PROT_NONE page,
+// so that a kernel reading or writing one byte too far faults. It returns the buffer and the
+// whole mapping (for Munmap). Every guard-page test of the package uses it.
+func guardPages(n int, atEnd bool) (buf, mapping []byte, err error) {
 	ps := unix.Getpagesize()
 	data := (n + ps - 1) / ps * ps
 	mem, err := unix.Mmap(-1, 0, data+2*ps, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := unix.Mprotect(mem[:ps], unix.PROT_NONE); err != nil {
+		unix.Munmap(mem)
+		return nil, nil, err
+	}
+	if err := unix.Mprotect(mem[ps+data:], unix.PROT_NONE); err != nil {
+		unix.Munmap(mem)
+		return nil, nil, err
+	}
+	if atEnd {
+		return mem[ps+data-n : ps+data : ps+data], mem, nil
+	}
+	return mem[ps : ps+n : ps+n], mem, nil
+}
+
+// guarded is guardPages for a test: unmapped when the test ends.
+func guarded(t *testing.T, n int, atEnd bool) []byte {
+	t.Helper()
+	buf, mem, err := guardPages(n, atEnd)
+	if err != nil {
 		t.Skipf("mmap: %v", err)
 	}
 	t.Cleanup(func() { unix.Munmap(mem) })
-	if err := unix.Mprotect(mem[:ps], unix.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Mprotect(mem[ps+data:], unix.PROT_NONE); err != nil {
-		t.Fatal(err)
-	}
-	if atEnd {
-		return mem[ps+data-n : ps+data : ps+data]
-	}
-	return mem[ps : ps+n : ps+n]
+	return buf
 }
 
 func guardedF32(t *testing.T, n int, atEnd bool) []float32 {

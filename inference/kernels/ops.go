@@ -71,23 +71,8 @@ func RoPENeox(x []float32, nHeads, headDim, pos int, theta float32) {
 	if half > len(cbuf) {
 		cs, sn = make([]float32, half), make([]float32, half)
 	}
-	cs, sn = cs[:half], sn[:half]
-	thetaScale := float32(math.Pow(float64(theta), float64(float32(-2)/float32(headDim))))
-	angle := float32(pos)
-	for i := range half {
-		cs[i] = float32(math.Cos(float64(angle)))
-		sn[i] = float32(math.Sin(float64(angle)))
-		angle *= thetaScale
-	}
-	for h := 0; h < nHeads; h++ {
-		v := x[h*headDim : (h+1)*headDim]
-		lo, hi := v[:half], v[half:]
-		for i := range half {
-			x0, x1 := lo[i], hi[i]
-			lo[i] = float32(x0*cs[i]) - float32(x1*sn[i])
-			hi[i] = float32(x0*sn[i]) + float32(x1*cs[i])
-		}
-	}
+	RoPEAngles(cs, sn, headDim, pos, theta)
+	RoPENeoxTable(x, nHeads, headDim, cs, sn)
 }
 
 // Softmax replaces x by softmax(x) in place, as ggml_compute_forward_soft_max_f32 (scale 1,

@@ -25,7 +25,6 @@ type T2 struct {
 	I2S                bool   // activations quantized per row to int8 (bitnet.cpp); else Q8_K
 	Scale              float32
 	DW                 []float32 // per (row, group) block scales when not uniform (TQ only)
-	mem                *region   // backing memory outside the Go heap, if any
 }
 
 // GroupBytes is the size of one group of 256 codes.
@@ -34,23 +33,14 @@ const GroupBytes = 64
 // Bytes is the size of the codes.
 func (t *T2) Bytes() int { return len(t.Codes) }
 
-// Release frees the backing memory; the T2 must not be used afterwards.
-func (t *T2) Release() {
-	if t.mem != nil {
-		t.mem.free()
-		t.mem = nil
-	}
-	t.Codes = nil
-}
-
 // group returns the 64 code bytes of (row, group).
 func (t *T2) group(r, g int) *[GroupBytes]byte {
 	o := (r*t.Groups + g) * GroupBytes
 	return (*[GroupBytes]byte)(t.Codes[o : o+GroupBytes])
 }
 
-// Repack converts a ternary matrix (TQ2_0, TQ1_0 or I2_S) into T2, in memory of its own, or
-// from the arena when a is not nil.
+// Repack converts a ternary matrix (TQ2_0, TQ1_0 or I2_S) into T2, in memory from the arena
+// (the model's huge-page arena), or from the Go heap when a is nil (tests, small matrices).
 func Repack(m *Matrix, a *Arena) (*T2, error) {
 	if m.Type != gguf.TypeTQ2_0 && m.Type != gguf.TypeTQ1_0 && m.Type != gguf.TypeI2_S {
 		return nil, fmt.Errorf("repack: %s is not a ternary format", m.Type)
@@ -64,8 +54,7 @@ func Repack(m *Matrix, a *Arena) (*T2, error) {
 		}
 		t.Codes = b
 	} else {
-		t.mem = allocRegion(T2Bytes(m.Rows, m.Cols))
-		t.Codes = t.mem.b
+		t.Codes = alignedHeap(T2Bytes(m.Rows, m.Cols))
 	}
 	switch m.Type {
 	case gguf.TypeTQ2_0:

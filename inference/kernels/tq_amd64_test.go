@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"unsafe"
 
@@ -293,23 +292,12 @@ type tqGuardPages struct {
 }
 
 func (g *tqGuardPages) bytes(n int) []byte {
-	ps := os.Getpagesize()
-	data := (n + ps - 1) / ps * ps
-	m, err := unix.Mmap(-1, 0, data+2*ps, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	buf, m, err := guardPages(n, !g.atStart)
 	if err != nil {
 		g.t.Fatal(err)
 	}
 	g.maps = append(g.maps, m)
-	if err := unix.Mprotect(m[:ps], unix.PROT_NONE); err != nil {
-		g.t.Fatal(err)
-	}
-	if err := unix.Mprotect(m[ps+data:], unix.PROT_NONE); err != nil {
-		g.t.Fatal(err)
-	}
-	if g.atStart {
-		return m[ps : ps+n : ps+n]
-	}
-	return m[ps+data-n : ps+data : ps+data]
+	return buf
 }
 
 func (g *tqGuardPages) floats(n int) []float32 { return tqF32(g.bytes(4 * n)) }

@@ -19,7 +19,6 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
-	"golang.org/x/sys/unix"
 )
 
 // The NEON T2 kernels (tq_arm64.s) against the portable reference, bit for bit: random shapes,
@@ -327,47 +326,7 @@ func TestArm64KernelsTokenCounts(t *testing.T) {
 
 // a64Guarded returns n bytes whose end (atEnd) or start touches a PROT_NONE page.
 func a64Guarded(t *testing.T, atEnd bool) a64Alloc {
-	return func(n int) []byte {
-		t.Helper()
-		ps := unix.Getpagesize()
-		data := (n + ps - 1) / ps * ps
-		mem, err := unix.Mmap(-1, 0, data+2*ps, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
-		if err != nil {
-			t.Fatalf("mmap: %v", err)
-		}
-		t.Cleanup(func() { unix.Munmap(mem) })
-		if err := unix.Mprotect(mem[:ps], unix.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-		if err := unix.Mprotect(mem[ps+data:], unix.PROT_NONE); err != nil {
-			t.Fatal(err)
-		}
-		if atEnd {
-			return mem[ps+data-n : ps+data : ps+data]
-		}
-		return mem[ps : ps+n : ps+n]
-	}
-}
-
-// Every buffer (codes, P, C, scales, sumq, s, y) against an inaccessible page, at its end and at
-// its start: an over-read or stray write faults.
-func TestArm64KernelsGuardPages(t *testing.T) {
-	for _, tier := range a64Tiers(t) {
-		rng := rand.New(rand.NewPCG(45, 46))
-		for _, atEnd := range []bool{true, false} {
-			alloc := a64Guarded(t, atEnd)
-			for _, rows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 13} {
-				for _, groups := range []int{1, 2, 5} {
-					for ntok := 1; ntok <= MaxGemmTokens; ntok++ {
-						k := newA64Case(rng, alloc, rows, groups, ntok, 0, rows+1, actRandom, codesRandom, true)
-						a64Check(t, tier, k, alloc, fmt.Sprintf("guard atEnd=%v", atEnd))
-					}
-					k := newA64Case(rng, alloc, rows, groups, 1, groups, rows+1, actRandom, codesRandom, false)
-					a64Check(t, tier, k, alloc, fmt.Sprintf("guard atEnd=%v", atEnd))
-				}
-			}
-		}
-	}
+	return func(n int) []byte { return guarded(t, n, atEnd) }
 }
 
 // ---- The hand-encoded words.
