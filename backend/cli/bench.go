@@ -89,7 +89,7 @@ func printBench(stdio IO, r *bench.Result) {
 	}
 	fmt.Fprintf(w, "per token:  %s of weights and KV cache read\n", humanBytes(r.BytesPerToken))
 	if r.ReadBandwidthGBs > 0 {
-		fmt.Fprintf(w, "bandwidth:  %.1f GB/s read (measured now) → limit %.2f tokens/s; generation reaches %.0f%% of it\n",
+		fmt.Fprintf(w, "bandwidth:  %.1f GB/s read (probed between the tg tokens) → limit %.2f tokens/s; generation reaches %.0f%% of it\n",
 			r.ReadBandwidthGBs, r.LimitTokensPerS, 100*r.BandwidthFraction)
 	}
 	fmt.Fprintf(w, "memory:     resident %s (peak %s), file %s, KV cache %s\n",

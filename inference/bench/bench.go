@@ -115,28 +115,41 @@ func Run(ctx context.Context, e *inference.Engine, o Options) (*Result, error) {
 	if bwSize <= 0 {
 		bwSize = 512 << 20
 	}
-	// The bandwidth of a shared machine drifts from minute to minute, so it is measured right
-	// before every tg run, and each run is set against its own measurement.
+	// The bandwidth of a shared machine drifts from second to second (other guests on the host),
+	// so each tg run is cut into segments of bwSegment tokens with a short bandwidth probe
+	// before, between and after them; only the token steps are timed, and each run is set
+	// against the mean of its own probes.
 	var bws, fracs []float64
 	for i := 0; i < o.Repeats && o.Gen > 0; i++ {
-		var bw float64
-		if !o.SkipBW {
-			bw = kernels.ReadBandwidth(e.Pool, bwSize, 5)
-			bws = append(bws, bw)
-		}
-		s.Reset()
-		t0 := time.Now()
-		for j := 0; j < o.Gen; j++ {
-			if _, err := s.Eval(ctx, tok, nil); err != nil {
-				return nil, err
+		var probes []float64
+		probe := func() {
+			if !o.SkipBW {
+				probes = append(probes, kernels.ReadBandwidth(e.Pool, bwSize, 3))
 			}
 		}
-		tg := float64(o.Gen) / time.Since(t0).Seconds()
+		s.Reset()
+		var took time.Duration
+		for j := 0; j < o.Gen; j += bwSegment {
+			probe()
+			t0 := time.Now()
+			for k := j; k < min(j+bwSegment, o.Gen); k++ {
+				if _, err := s.Eval(ctx, tok, nil); err != nil {
+					return nil, err
+				}
+			}
+			took += time.Since(t0)
+		}
+		probe()
+		tg := float64(o.Gen) / took.Seconds()
 		r.TGRuns = append(r.TGRuns, tg)
-		if bw > 0 {
+		var bw float64
+		if len(probes) > 0 {
+			bw = mean(probes)
+			bws = append(bws, bw)
 			fracs = append(fracs, tg/(bw/float64(r.BytesPerToken)))
 		}
-		say("tg%d run %d: %.2f tokens/s (read bandwidth just before: %.1f GB/s)", o.Gen, i+1, tg, bw/1e9)
+		say("tg%d run %d: %.2f tokens/s (read bandwidth during the run: %.1f GB/s, %d probes from %.1f to %.1f)",
+			o.Gen, i+1, tg, bw/1e9, len(probes), minOf(probes)/1e9, maxOf(probes)/1e9)
 	}
 	if !o.SkipBW && len(bws) == 0 {
 		bws = append(bws, kernels.ReadBandwidth(e.Pool, bwSize, 9))
@@ -150,6 +163,39 @@ func Run(ctx context.Context, e *inference.Engine, o Options) (*Result, error) {
 		r.BandwidthFraction = median(fracs)
 	}
 	return r, nil
+}
+
+// bwSegment is the number of generated tokens between two bandwidth probes of a tg run.
+const bwSegment = 16
+
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func minOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	m := v[0]
+	for _, x := range v {
+		m = min(m, x)
+	}
+	return m
+}
+
+func maxOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	m := v[0]
+	for _, x := range v {
+		m = max(m, x)
+	}
+	return m
 }
 
 func cacheElem(c model.CacheType) int {

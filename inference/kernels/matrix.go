@@ -103,3 +103,12 @@ func (m *Matrix) DequantizeRow(r int, dst []float32) error {
 	}
 	return quant.DequantizeRow(m.Type, m.Row(r), dst)
 }
+
+// streamBytes is the number of weight bytes a product with m reads: the repacked codes when the
+// matrix has them, else its rows in the file format.
+func (m *Matrix) streamBytes() int {
+	if m.T2 != nil {
+		return len(m.T2.Codes)
+	}
+	return m.Rows * m.rowBytes()
+}

@@ -27,7 +27,7 @@ func MatVec(p *Pool, w *Matrix, a *Activation, y []float32) {
 	p.as1[0], p.ys1[0] = a, y
 	p.mul = mulTask{w: w, as: p.as1[:], ys: p.ys1[:], t2: &p.t2}
 	p.mul.check()
-	p.dispatch(w.Rows, rowChunk(w.Rows, p.threads), &p.mul)
+	p.dispatch(w.Rows, vecChunk(w.Rows, w.streamBytes(), p.threads), &p.mul)
 	p.mul, p.as1[0], p.ys1[0] = mulTask{}, nil, nil
 }
 
@@ -78,6 +78,24 @@ func (t *prepTask) run(start, end int) {
 func rowChunk(rows, threads int) int {
 	c := (rows + 4*threads - 1) / (4 * threads)
 	return (c + rowGrain - 1) / rowGrain * rowGrain
+}
+
+// chunkBytes bounds the weight bytes of one decode chunk. A decode step streams every matrix once,
+// so the tail of a dynamic split costs up to one chunk on the slowest thread: the head (657 MB) in
+// 8 chunks left one core idle for ≈ 2 ms a token. 512 KB is ≈ 15 µs of streaming, keeps each
+// assembly call far below the ≈ 100 µs that delays GC (kernels.md §6.2), and costs one atomic
+// increment per chunk.
+const chunkBytes = 512 << 10
+
+// vecChunk is the row grain of a decode (MatVec) split: at least 4 chunks per thread, each at
+// most chunkBytes of weights (total bytes over all rows), in multiples of rowGrain.
+func vecChunk(rows, total, threads int) int {
+	c := rowChunk(rows, threads)
+	if rows > 0 && total > 0 {
+		perRow := max(total/rows, 1)
+		c = min(c, max(chunkBytes/perRow/rowGrain, 1)*rowGrain)
+	}
+	return c
 }
 
 // mulTask multiplies rows [start, end) of w with every activation.

@@ -129,3 +129,31 @@ func TestPoolConcurrentCallers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The decode split must bound the bytes per chunk (the tail cost of a dynamic split) and still
+// give every thread several chunks of small matrices.
+func TestVecChunk(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		rows, rowBytes, th int
+	}{
+		{"F16 head 128256×2560", 128256, 5120, 2},
+		{"T2 2560×2560", 2560, 640, 2},
+		{"T2 6912×2560", 6912, 640, 4},
+		{"tiny", 40, 64, 2},
+		{"one thread", 2560, 1728, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := vecChunk(tc.rows, tc.rows*tc.rowBytes, tc.th)
+			if c <= 0 || c%rowGrain != 0 {
+				t.Fatalf("grain %d is not a positive multiple of %d", c, rowGrain)
+			}
+			if c*tc.rowBytes > chunkBytes && c > rowGrain {
+				t.Errorf("grain %d rows = %d bytes, over %d", c, c*tc.rowBytes, chunkBytes)
+			}
+			if chunks := (tc.rows + c - 1) / c; tc.rows >= 4*tc.th*rowGrain && chunks < 4*tc.th {
+				t.Errorf("%d chunks for %d threads", chunks, tc.th)
+			}
+		})
+	}
+}
