@@ -15,8 +15,9 @@ import (
 //
 // A row of G groups of 256 weights is G/5 "super groups" of 256 bytes, then the G%5 remaining
 // groups as T2 code groups (64 bytes each), so every row starts 64-byte aligned. A super group
-// holds the 5 T2 groups 5s..5s+4 as 4 vectors of 64 bytes: trit n (0..4) of byte j of vector k
-// is bit pair p = i%4 of byte j of T2 group i/4 of the super group, where i = 5k+n. A byte packs
+// holds the 5 T2 groups 5s..5s+4 as 4 vectors of 64 bytes: trits 0–3 of byte j of vector k are
+// bit pairs 0–3 of byte j of T2 group k (so one 256-entry table gives that T2 byte), trit 4 is
+// bit pair k of byte j of T2 group 4. A byte packs
 // its five codes as TQ1_0 does (quant.TQ1Pack: c[0] most significant, ceil(v·256/243)), so
 // code n = ((b·3ⁿ mod 256)·3) >> 8 = [m ≥ 86] + [m ≥ 171] with m = b·3ⁿ mod 256: one 8-bit
 // multiply by 3 (two byte additions) and two byte comparisons per trit plane on any SIMD ISA.
@@ -79,10 +80,10 @@ func packT1Row(dst, codes []byte, groups int) {
 		for k := 0; k < 4; k++ {
 			for j := 0; j < 64; j++ {
 				var c [5]uint8
-				for n := 0; n < 5; n++ {
-					i := 5*k + n
-					c[n] = src[i/4*GroupBytes+j] >> (2 * (i % 4)) & 3
+				for n := 0; n < 4; n++ {
+					c[n] = src[k*GroupBytes+j] >> (2 * n) & 3
 				}
+				c[4] = src[4*GroupBytes+j] >> (2 * k) & 3
 				out[64*k+j] = quant.TQ1Pack(c)
 			}
 		}
@@ -121,8 +122,11 @@ func decodeSuperGo(out *[superGroups * GroupBytes]byte, in *[superBytes]byte) {
 				if m >= 171 {
 					c++
 				}
-				i := 5*k + n
-				out[i/4*GroupBytes+j] |= c << (2 * (i % 4))
+				g, p := k, n // trit n of vector k: group k, plane n; trit 4: group 4, plane k
+				if n == 4 {
+					g, p = 4, k
+				}
+				out[g*GroupBytes+j] |= c << (2 * p)
 				m *= 3
 			}
 		}

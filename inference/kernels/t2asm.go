@@ -29,14 +29,7 @@ const noGroupLimit = int(^uint(0) >> 1)
 func asmTier(name, detail string, a asmT2) *Impl {
 	im := &Impl{Name: name, Detail: detail, decodeT1: decodeT1Go}
 	if a.decodeT1 != nil {
-		im.decodeT1 = func(dst, src []byte, rows, groups int) {
-			if rows <= 0 || groups <= 0 {
-				return
-			}
-			_ = dst[rows*groups*GroupBytes-1]
-			_ = src[rows*T1RowBytes(groups)-1]
-			a.decodeT1(ptrB(dst), ptrB(src), rows, groups)
-		}
+		im.decodeT1 = asmDecodeT1(a.decodeT1)
 	}
 	im.gemvTQ = func(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
 		if !checkTQ(codes, rows, groups, p, c, sb, sbStride, y) {
@@ -81,6 +74,18 @@ func asmTier(name, detail string, a asmT2) *Impl {
 		a.gemmI2S(ptrB(codes), rows, groups, ntok, ptrI8(p), ptrI32(sumq), ptrF32(s), ws, ptrF32(y), yStride)
 	}
 	return im
+}
+
+// asmDecodeT1 wraps a T1 decoder in the slice signature, checking the bounds.
+func asmDecodeT1(f func(dst, src *byte, rows, groups int)) decodeT1Func {
+	return func(dst, src []byte, rows, groups int) {
+		if rows <= 0 || groups <= 0 {
+			return
+		}
+		_ = dst[rows*groups*GroupBytes-1]
+		_ = src[rows*T1RowBytes(groups)-1]
+		f(ptrB(dst), ptrB(src), rows, groups)
+	}
 }
 
 func ptrB(b []byte) *byte         { return unsafe.SliceData(b) }
