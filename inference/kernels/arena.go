@@ -57,7 +57,7 @@ func ArenaSize(sizes ...int) int {
 }
 
 // T2Bytes is the size of the T2 codes of a rows×cols ternary matrix.
-func T2Bytes(rows, cols int) int { return rows * (cols + 255) / 256 * GroupBytes }
+func T2Bytes(rows, cols int) int { return rows * ((cols + 255) / 256) * GroupBytes }
 
 // MoveTo copies the matrix data into the arena, so a float head also streams from huge pages.
 // done, if not nil, is called with each copied piece of the old data (32 MiB at a time), so

@@ -14,9 +14,11 @@ type Impl struct {
 	gemvI2S gemvI2SFunc
 	gemmTQ  gemmTQFunc
 	gemmI2S gemmI2SFunc
+	// decodeT1 expands T1 codes into T2 codes for the T2 kernels (t1.go).
+	decodeT1 decodeT1Func
 }
 
-var portable = &Impl{Name: "portable", Detail: "plain Go", gemvTQ: gemvTQGo, gemvI2S: gemvI2SGo, gemmTQ: gemmTQGo, gemmI2S: gemmI2SGo}
+var portable = &Impl{Name: "portable", Detail: "plain Go", gemvTQ: gemvTQGo, gemvI2S: gemvI2SGo, gemmTQ: gemmTQGo, gemmI2S: gemmI2SGo, decodeT1: decodeT1Go}
 
 // tiers lists the tiers this CPU can run, best first (archTiers is defined per architecture).
 var tiers = archTiers()

@@ -20,18 +20,31 @@ type Matrix struct {
 	T2 *T2
 }
 
-// Repack converts a ternary matrix to the T2 layout the fast kernels read. The caller may then
-// release the pages of Data (the model does, so resident memory stays near the file size).
-func (m *Matrix) Repack(a *Arena) error {
+// Repack converts a ternary matrix to the layout the fast kernels read: T1 for TQ1_0, T2 for
+// the others (or for all when t2 is set). The caller may then release the pages of Data (the
+// model does, so resident memory stays near the file size).
+func (m *Matrix) Repack(a *Arena, t2 bool) error {
 	if m.T2 != nil {
 		return nil
 	}
-	t, err := Repack(m, a)
+	repack := Repack
+	if m.Type == gguf.TypeTQ1_0 && !t2 {
+		repack = RepackT1
+	}
+	t, err := repack(m, a)
 	if err != nil {
 		return err
 	}
 	m.T2 = t
 	return nil
+}
+
+// RepackBytes is the memory Repack(a, t2) takes from the arena for m.
+func (m *Matrix) RepackBytes(t2 bool) int {
+	if m.Type == gguf.TypeTQ1_0 && !t2 {
+		return T1Bytes(m.Rows, m.Cols)
+	}
+	return T2Bytes(m.Rows, m.Cols)
 }
 
 // Ternary reports whether m holds a ternary format (TQ1_0, TQ2_0, I2_S).

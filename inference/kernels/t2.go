@@ -25,13 +25,16 @@ type T2 struct {
 	I2S                bool   // activations quantized per row to int8 (bitnet.cpp); else Q8_K
 	Scale              float32
 	DW                 []float32 // per (row, group) block scales when not uniform (TQ only)
+	// Packed, when not nil, holds the codes in the T1 layout (t1.go: TQ1_0 at 5 codes a byte)
+	// instead of Codes, which is then nil; the kernels expand them chunk by chunk.
+	Packed []byte
 }
 
 // GroupBytes is the size of one group of 256 codes.
 const GroupBytes = 64
 
-// Bytes is the size of the codes.
-func (t *T2) Bytes() int { return len(t.Codes) }
+// Bytes is the size of the codes in memory (T1 codes when packed).
+func (t *T2) Bytes() int { return len(t.Codes) + len(t.Packed) }
 
 // group returns the 64 code bytes of (row, group).
 func (t *T2) group(r, g int) *[GroupBytes]byte {
@@ -78,13 +81,19 @@ func (t *T2) repackTQ(m *Matrix, unpack func(*[GroupBytes]byte, []byte), blockBy
 			}
 		}
 	})
+	t.scales(m, blockBytes, dOff, func(r, g int) bool { return isZeroCodes(t.group(r, g)) })
+}
+
+// scales keeps one f32 scale when every block of m has the same d or is all zero (zero
+// reports whether block (r, g) has only zero weights), else one scale per block in DW.
+func (t *T2) scales(m *Matrix, blockBytes, dOff int, zero func(r, g int) bool) {
 	var d0 uint16
 	uniform, seen := true, false
 	for r := 0; r < m.Rows && uniform; r++ {
 		row := m.Row(r)
 		for g := 0; g < t.Groups; g++ {
 			d := binary.LittleEndian.Uint16(row[g*blockBytes+dOff:])
-			if quant.F16ToF32(d) == 0 && isZeroCodes(t.group(r, g)) {
+			if quant.F16ToF32(d) == 0 && zero(r, g) {
 				continue // an all-zero block contributes nothing whatever its scale
 			}
 			if !seen {

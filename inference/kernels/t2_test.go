@@ -49,7 +49,7 @@ func TestRepackDecodes(t *testing.T) {
 		{gguf.TypeI2_S, 3, 384}, {gguf.TypeI2_S, 2, 128}, {gguf.TypeI2_S, 7, 512},
 	} {
 		m, w := ternaryMatrix(t, rng, c.typ, c.rows, c.cols, 0.25, 1)
-		if err := m.Repack(nil); err != nil {
+		if err := m.Repack(nil, true); err != nil {
 			t.Fatal(err)
 		}
 		for r := 0; r < c.rows; r++ {
@@ -94,7 +94,7 @@ func TestT2MatchesFileFormat(t *testing.T) {
 			a.Set(x)
 			want := make([]float32, m.Rows)
 			MatVec(nil, m, &a, want)
-			if err := m.Repack(nil); err != nil {
+			if err := m.Repack(nil, true); err != nil {
 				t.Fatal(err)
 			}
 			got := make([]float32, m.Rows)
@@ -144,7 +144,7 @@ func TestT2NonUniformScales(t *testing.T) {
 	a.Set(x)
 	want := make([]float32, rows)
 	MatVec(nil, m, &a, want)
-	m.Repack(nil)
+	m.Repack(nil, true)
 	if m.T2.DW == nil {
 		t.Fatal("non-uniform scales not detected")
 	}
@@ -189,7 +189,7 @@ func TestT2TiersBitExact(t *testing.T) {
 				continue
 			}
 			m, _ := ternaryMatrix(t, rng, typ, shape[0], shape[1], 0.0625, 1)
-			if err := m.Repack(nil); err != nil {
+			if err := m.Repack(nil, true); err != nil {
 				t.Fatal(err)
 			}
 			for _, ntok := range []int{1, 3, 6} {

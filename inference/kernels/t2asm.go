@@ -12,6 +12,8 @@ type asmT2 struct {
 	gemvI2S func(codes *byte, rows, groups int, p *int8, sumq int32, s, ws float32, y *float32)
 	gemmTQ  func(codes *byte, rows, groups, ntok int, p *int8, c *int32, sb *float32, y *float32, yStride int)
 	gemmI2S func(codes *byte, rows, groups, ntok int, p *int8, sumq *int32, s *float32, ws float32, y *float32, yStride int)
+	// decodeT1 expands rows T1 rows into T2 codes (t1.go); nil: the portable code.
+	decodeT1 func(dst, src *byte, rows, groups int)
 	// The most groups an I2_S row may have for the routine to stay exact (int32 headroom).
 	gemvI2SGroups, gemmI2SGroups int
 }
@@ -25,7 +27,10 @@ const noGroupLimit = int(^uint(0) >> 1)
 // batches of more than MaxGemmTokens tokens, and send one-token GEMMs to the GEMV, which
 // shares activation loads between more rows.
 func asmTier(name, detail string, a asmT2) *Impl {
-	im := &Impl{Name: name, Detail: detail}
+	im := &Impl{Name: name, Detail: detail, decodeT1: decodeT1Go}
+	if a.decodeT1 != nil {
+		im.decodeT1 = asmDecodeT1(a.decodeT1)
+	}
 	im.gemvTQ = func(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
 		if !checkTQ(codes, rows, groups, p, c, sb, sbStride, y) {
 			gemvTQGo(codes, rows, groups, p, c, sb, sbStride, y)
@@ -69,6 +74,18 @@ func asmTier(name, detail string, a asmT2) *Impl {
 		a.gemmI2S(ptrB(codes), rows, groups, ntok, ptrI8(p), ptrI32(sumq), ptrF32(s), ws, ptrF32(y), yStride)
 	}
 	return im
+}
+
+// asmDecodeT1 wraps a T1 decoder in the slice signature, checking the bounds.
+func asmDecodeT1(f func(dst, src *byte, rows, groups int)) decodeT1Func {
+	return func(dst, src []byte, rows, groups int) {
+		if rows <= 0 || groups <= 0 {
+			return
+		}
+		_ = dst[rows*groups*GroupBytes-1]
+		_ = src[rows*T1RowBytes(groups)-1]
+		f(ptrB(dst), ptrB(src), rows, groups)
+	}
 }
 
 func ptrB(b []byte) *byte         { return unsafe.SliceData(b) }

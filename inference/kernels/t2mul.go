@@ -72,6 +72,10 @@ func (t *mulTask) prepareT2(b *t2Batch) {
 // runT2 computes rows [start, end) with the active kernel tier.
 func (t *mulTask) runT2(start, end int) {
 	w, b := t.w.T2, t.t2
+	if w.Packed != nil {
+		t.runT1(start, end)
+		return
+	}
 	g := w.Groups
 	codes := w.Codes[start*g*GroupBytes : end*g*GroupBytes]
 	rows := end - start

@@ -16,14 +16,14 @@ import "github.com/klauspost/cpuid/v2"
 var (
 	tierAVX512 = asmTier("avx512", "AVX-512 F/BW/VL + VNNI, zmm VPDPBUSD", asmT2{
 		gemvTQ: gemvTQAVX512, gemvI2S: gemvI2SAVX512, gemmTQ: gemmTQAVX512, gemmI2S: gemmI2SAVX512,
-		gemvI2SGroups: maxI2SGroups, gemmI2SGroups: maxI2SGroups})
+		gemvI2SGroups: maxI2SGroups, gemmI2SGroups: maxI2SGroups, decodeT1: decodeT1AVX512})
 	tierAVXVNNI = asmTier("avxvnni", "AVX2 + AVX-VNNI, ymm VEX VPDPBUSD", asmT2{
 		gemvTQ: gemvTQAVXVNNI, gemvI2S: gemvI2SAVXVNNI, gemmTQ: gemmTQAVXVNNI, gemmI2S: gemmI2SAVXVNNI,
-		gemvI2SGroups: maxI2SGroupsVNNI, gemmI2SGroups: noGroupLimit})
+		gemvI2SGroups: maxI2SGroupsVNNI, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1AVX2})
 	// avx2: int32 lane sums wrap exactly as the portable int32 sum does, so no group limit.
 	tierAVX2 = asmTier("avx2", "AVX2, VPMADDUBSW", asmT2{
 		gemvTQ: gemvTQAVX2, gemvI2S: gemvI2SAVX2, gemmTQ: gemmTQAVX2, gemmI2S: gemmI2SAVX2,
-		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit})
+		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1AVX2})
 )
 
 // amd64Tiers returns the tiers the CPU supports, best first.

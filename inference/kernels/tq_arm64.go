@@ -13,10 +13,10 @@ package kernels
 var (
 	neonDotTier = asmTier("neondot", "NEON + dot product (SDOT, FEAT_DotProd)", asmT2{
 		gemvTQ: gemvTQDot, gemvI2S: gemvI2SDot, gemmTQ: gemmTQDot, gemmI2S: gemmI2SDot,
-		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit})
+		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1Neon})
 	neonTier = asmTier("neon", "NEON (SMULL/SMLAL, SADALP)", asmT2{
 		gemvTQ: gemvTQNeon, gemvI2S: gemvI2SNeon, gemmTQ: gemmTQNeon, gemmI2S: gemmI2SNeon,
-		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit})
+		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1Neon})
 )
 
 // Assembly (tq_arm64.s). Preconditions: rows ≥ 1, groups ≥ 1, every pointer covers what the

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/kernels"
@@ -114,7 +115,7 @@ func Load(f *gguf.File) (*Model, error) {
 	return m, nil
 }
 
-// prepareWeights repacks the ternary matrices into T2 and copies the head, all into one arena
+// prepareWeights repacks the ternary matrices into T1 (TQ1_0) or T2 and copies the head, all into one arena
 // on huge pages, releasing the file's pages as it goes so that resident memory stays near the
 // file size (shared/kernels.md §3).
 func (m *Model) prepareWeights(f *gguf.File) error {
@@ -125,7 +126,7 @@ func (m *Model) prepareWeights(f *gguf.File) error {
 		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
 			if w.W.Ternary() {
 				ternary = append(ternary, w.W)
-				sizes = append(sizes, kernels.T2Bytes(w.W.Rows, w.W.Cols))
+				sizes = append(sizes, w.W.RepackBytes(tq1AsT2))
 			}
 		}
 	}
@@ -136,7 +137,7 @@ func (m *Model) prepareWeights(f *gguf.File) error {
 	m.arena = kernels.NewArena(kernels.ArenaSize(sizes...))
 	for _, w := range ternary {
 		src := w.Data
-		if err := w.Repack(m.arena); err != nil {
+		if err := w.Repack(m.arena, tq1AsT2); err != nil {
 			return err
 		}
 		f.ReleaseSlice(src)
@@ -148,6 +149,10 @@ func (m *Model) prepareWeights(f *gguf.File) error {
 	}
 	return nil
 }
+
+// tq1AsT2 makes TQ1_0 weights load as T2 (2 bits per weight) instead of T1 (1.625); both give
+// the same bits, T1 takes less memory. Set by ARIA_TQ1_LAYOUT=t2, and by tests.
+var tq1AsT2 = os.Getenv("ARIA_TQ1_LAYOUT") == "t2"
 
 type binder struct{ f *gguf.File }
 
