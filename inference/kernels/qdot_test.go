@@ -237,3 +237,6 @@ func BenchmarkQRows(b *testing.B) {
 		}
 	}
 }
+
+// TestQdotArmEncodings checks the hand-encoded NEON words of qdot_arm64.s with llvm-mc.
+func TestQdotArmEncodings(t *testing.T) { checkArmWords(t, "qdot_arm64.s") }
