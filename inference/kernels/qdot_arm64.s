@@ -15,7 +15,9 @@
 // multiplies its sums (MLA / SMLAL by element).
 //
 // Registers: R0 group base, R1 stride, R2 rows left, R3 blocks, R4 activation, R5 its scales,
-// R6 y, R7–R10 rows 0–3, R11 activation cursor, R12 scale cursor, R13 block counter, R14 scratch.
+// R6 y, R7–R10 rows 0–3, R19–R22 rows 4–7 (prefetched while rows 0–3 are read: 4 rows ahead
+// for the contiguous head, as on amd64), R11 activation cursor, R12 scale cursor, R13 block
+// counter, R14 scratch.
 // A stride of 0 gives 4 copies of one row. The Go assembler lacks most of these NEON
 // instructions, so they are WORDs with the instruction in a comment (checked against llvm-mc by
 // TestQdotArmEncodings).
@@ -36,6 +38,11 @@ q80RowsDot_group:
 	ADD  R1, R7, R8
 	ADD  R1, R8, R9
 	ADD  R1, R9, R10
+	LSL  $2, R1, R14
+	ADD  R14, R7, R19
+	ADD  R1, R19, R20
+	ADD  R1, R20, R21
+	ADD  R1, R21, R22
 	MOVD R4, R11
 	MOVD R5, R12
 	MOVD R3, R13
@@ -48,25 +55,25 @@ q80RowsDot_block:
 	WORD $0x6f00e404 // movi v4.2d, #0
 	WORD $0x4e809444 // sdot v4.4s, v2.16b, v0.16b
 	WORD $0x4e819464 // sdot v4.4s, v3.16b, v1.16b
-	WORD $0xf98200e0 // prfm pldl1keep, [x7, #1024]
+	WORD $0xf9800260 // prfm pldl1keep, [x19]
 	WORD $0x3cc02102 // ldur q2, [x8, #2]
 	WORD $0x3cc12103 // ldur q3, [x8, #18]
 	WORD $0x6f00e405 // movi v5.2d, #0
 	WORD $0x4e809445 // sdot v5.4s, v2.16b, v0.16b
 	WORD $0x4e819465 // sdot v5.4s, v3.16b, v1.16b
-	WORD $0xf9820100 // prfm pldl1keep, [x8, #1024]
+	WORD $0xf9800280 // prfm pldl1keep, [x20]
 	WORD $0x3cc02122 // ldur q2, [x9, #2]
 	WORD $0x3cc12123 // ldur q3, [x9, #18]
 	WORD $0x6f00e406 // movi v6.2d, #0
 	WORD $0x4e809446 // sdot v6.4s, v2.16b, v0.16b
 	WORD $0x4e819466 // sdot v6.4s, v3.16b, v1.16b
-	WORD $0xf9820120 // prfm pldl1keep, [x9, #1024]
+	WORD $0xf98002a0 // prfm pldl1keep, [x21]
 	WORD $0x3cc02142 // ldur q2, [x10, #2]
 	WORD $0x3cc12143 // ldur q3, [x10, #18]
 	WORD $0x6f00e407 // movi v7.2d, #0
 	WORD $0x4e809447 // sdot v7.4s, v2.16b, v0.16b
 	WORD $0x4e819467 // sdot v7.4s, v3.16b, v1.16b
-	WORD $0xf9820140 // prfm pldl1keep, [x10, #1024]
+	WORD $0xf98002c0 // prfm pldl1keep, [x22]
 	WORD $0x4ea5bc84 // addp v4.4s, v4.4s, v5.4s
 	WORD $0x4ea7bcc6 // addp v6.4s, v6.4s, v7.4s
 	WORD $0x4ea6bc84 // addp v4.4s, v4.4s, v6.4s
@@ -84,6 +91,10 @@ q80RowsDot_block:
 	ADD  $34, R8
 	ADD  $34, R9
 	ADD  $34, R10
+	ADD  $34, R19
+	ADD  $34, R20
+	ADD  $34, R21
+	ADD  $34, R22
 	SUBS $1, R13
 	BNE  q80RowsDot_block
 
@@ -110,6 +121,11 @@ q80RowsNEON_group:
 	ADD  R1, R7, R8
 	ADD  R1, R8, R9
 	ADD  R1, R9, R10
+	LSL  $2, R1, R14
+	ADD  R14, R7, R19
+	ADD  R1, R19, R20
+	ADD  R1, R20, R21
+	ADD  R1, R21, R22
 	MOVD R4, R11
 	MOVD R5, R12
 	MOVD R3, R13
@@ -125,7 +141,7 @@ q80RowsNEON_block:
 	WORD $0x4e21806b // smlal2 v11.8h, v3.16b, v1.16b
 	WORD $0x4e602944 // saddlp v4.4s, v10.8h
 	WORD $0x4e606964 // sadalp v4.4s, v11.8h
-	WORD $0xf98200e0 // prfm pldl1keep, [x7, #1024]
+	WORD $0xf9800260 // prfm pldl1keep, [x19]
 	WORD $0x3cc02102 // ldur q2, [x8, #2]
 	WORD $0x3cc12103 // ldur q3, [x8, #18]
 	WORD $0x0e20c04a // smull v10.8h, v2.8b, v0.8b
@@ -134,7 +150,7 @@ q80RowsNEON_block:
 	WORD $0x4e21806b // smlal2 v11.8h, v3.16b, v1.16b
 	WORD $0x4e602945 // saddlp v5.4s, v10.8h
 	WORD $0x4e606965 // sadalp v5.4s, v11.8h
-	WORD $0xf9820100 // prfm pldl1keep, [x8, #1024]
+	WORD $0xf9800280 // prfm pldl1keep, [x20]
 	WORD $0x3cc02122 // ldur q2, [x9, #2]
 	WORD $0x3cc12123 // ldur q3, [x9, #18]
 	WORD $0x0e20c04a // smull v10.8h, v2.8b, v0.8b
@@ -143,7 +159,7 @@ q80RowsNEON_block:
 	WORD $0x4e21806b // smlal2 v11.8h, v3.16b, v1.16b
 	WORD $0x4e602946 // saddlp v6.4s, v10.8h
 	WORD $0x4e606966 // sadalp v6.4s, v11.8h
-	WORD $0xf9820120 // prfm pldl1keep, [x9, #1024]
+	WORD $0xf98002a0 // prfm pldl1keep, [x21]
 	WORD $0x3cc02142 // ldur q2, [x10, #2]
 	WORD $0x3cc12143 // ldur q3, [x10, #18]
 	WORD $0x0e20c04a // smull v10.8h, v2.8b, v0.8b
@@ -152,7 +168,7 @@ q80RowsNEON_block:
 	WORD $0x4e21806b // smlal2 v11.8h, v3.16b, v1.16b
 	WORD $0x4e602947 // saddlp v7.4s, v10.8h
 	WORD $0x4e606967 // sadalp v7.4s, v11.8h
-	WORD $0xf9820140 // prfm pldl1keep, [x10, #1024]
+	WORD $0xf98002c0 // prfm pldl1keep, [x22]
 	WORD $0x4ea5bc84 // addp v4.4s, v4.4s, v5.4s
 	WORD $0x4ea7bcc6 // addp v6.4s, v6.4s, v7.4s
 	WORD $0x4ea6bc84 // addp v4.4s, v4.4s, v6.4s
@@ -170,6 +186,10 @@ q80RowsNEON_block:
 	ADD  $34, R8
 	ADD  $34, R9
 	ADD  $34, R10
+	ADD  $34, R19
+	ADD  $34, R20
+	ADD  $34, R21
+	ADD  $34, R22
 	SUBS $1, R13
 	BNE  q80RowsNEON_block
 
@@ -199,6 +219,11 @@ q6kRowsDot_group:
 	ADD  R1, R7, R8
 	ADD  R1, R8, R9
 	ADD  R1, R9, R10
+	LSL  $2, R1, R14
+	ADD  R14, R7, R19
+	ADD  R1, R19, R20
+	ADD  R1, R20, R21
+	ADD  R1, R21, R22
 	MOVD R4, R11
 	MOVD R5, R12
 	MOVD R3, R13
@@ -366,10 +391,10 @@ q6kRowsDot_block:
 	WORD $0x6f00e40f // movi v15.2d, #0
 	WORD $0x4e8e962f // sdot v15.4s, v17.16b, v14.16b
 	WORD $0x6fa609f8 // mla v24.4s, v15.4s, v6.s[3]
-	WORD $0xf98200e0 // prfm pldl1keep, [x7, #1024]
-	WORD $0xf98220e0 // prfm pldl1keep, [x7, #1088]
-	WORD $0xf98240e0 // prfm pldl1keep, [x7, #1152]
-	WORD $0xf98260e0 // prfm pldl1keep, [x7, #1216]
+	WORD $0xf9800260 // prfm pldl1keep, [x19, #0]
+	WORD $0xf9802260 // prfm pldl1keep, [x19, #64]
+	WORD $0xf9804260 // prfm pldl1keep, [x19, #128]
+	WORD $0xf9806260 // prfm pldl1keep, [x19, #192]
 	// row 1
 	WORD $0x3dc03100 // ldr q0, [x8, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -531,10 +556,10 @@ q6kRowsDot_block:
 	WORD $0x6f00e40f // movi v15.2d, #0
 	WORD $0x4e8e962f // sdot v15.4s, v17.16b, v14.16b
 	WORD $0x6fa609f9 // mla v25.4s, v15.4s, v6.s[3]
-	WORD $0xf9820100 // prfm pldl1keep, [x8, #1024]
-	WORD $0xf9822100 // prfm pldl1keep, [x8, #1088]
-	WORD $0xf9824100 // prfm pldl1keep, [x8, #1152]
-	WORD $0xf9826100 // prfm pldl1keep, [x8, #1216]
+	WORD $0xf9800280 // prfm pldl1keep, [x20, #0]
+	WORD $0xf9802280 // prfm pldl1keep, [x20, #64]
+	WORD $0xf9804280 // prfm pldl1keep, [x20, #128]
+	WORD $0xf9806280 // prfm pldl1keep, [x20, #192]
 	// row 2
 	WORD $0x3dc03120 // ldr q0, [x9, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -696,10 +721,10 @@ q6kRowsDot_block:
 	WORD $0x6f00e40f // movi v15.2d, #0
 	WORD $0x4e8e962f // sdot v15.4s, v17.16b, v14.16b
 	WORD $0x6fa609fa // mla v26.4s, v15.4s, v6.s[3]
-	WORD $0xf9820120 // prfm pldl1keep, [x9, #1024]
-	WORD $0xf9822120 // prfm pldl1keep, [x9, #1088]
-	WORD $0xf9824120 // prfm pldl1keep, [x9, #1152]
-	WORD $0xf9826120 // prfm pldl1keep, [x9, #1216]
+	WORD $0xf98002a0 // prfm pldl1keep, [x21, #0]
+	WORD $0xf98022a0 // prfm pldl1keep, [x21, #64]
+	WORD $0xf98042a0 // prfm pldl1keep, [x21, #128]
+	WORD $0xf98062a0 // prfm pldl1keep, [x21, #192]
 	// row 3
 	WORD $0x3dc03140 // ldr q0, [x10, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -861,10 +886,10 @@ q6kRowsDot_block:
 	WORD $0x6f00e40f // movi v15.2d, #0
 	WORD $0x4e8e962f // sdot v15.4s, v17.16b, v14.16b
 	WORD $0x6fa609fb // mla v27.4s, v15.4s, v6.s[3]
-	WORD $0xf9820140 // prfm pldl1keep, [x10, #1024]
-	WORD $0xf9822140 // prfm pldl1keep, [x10, #1088]
-	WORD $0xf9824140 // prfm pldl1keep, [x10, #1152]
-	WORD $0xf9826140 // prfm pldl1keep, [x10, #1216]
+	WORD $0xf98002c0 // prfm pldl1keep, [x22, #0]
+	WORD $0xf98022c0 // prfm pldl1keep, [x22, #64]
+	WORD $0xf98042c0 // prfm pldl1keep, [x22, #128]
+	WORD $0xf98062c0 // prfm pldl1keep, [x22, #192]
 	WORD $0x4eb9bf18 // addp v24.4s, v24.4s, v25.4s
 	WORD $0x4ebbbf5a // addp v26.4s, v26.4s, v27.4s
 	WORD $0x4ebabf18 // addp v24.4s, v24.4s, v26.4s
@@ -886,6 +911,10 @@ q6kRowsDot_block:
 	ADD  $210, R8
 	ADD  $210, R9
 	ADD  $210, R10
+	ADD  $210, R19
+	ADD  $210, R20
+	ADD  $210, R21
+	ADD  $210, R22
 	SUBS $1, R13
 	BNE  q6kRowsDot_block
 
@@ -915,6 +944,11 @@ q6kRowsNEON_group:
 	ADD  R1, R7, R8
 	ADD  R1, R8, R9
 	ADD  R1, R9, R10
+	LSL  $2, R1, R14
+	ADD  R14, R7, R19
+	ADD  R1, R19, R20
+	ADD  R1, R20, R21
+	ADD  R1, R21, R22
 	MOVD R4, R11
 	MOVD R5, R12
 	MOVD R3, R13
@@ -1094,10 +1128,10 @@ q6kRowsNEON_block:
 	WORD $0x4e2e822f // smlal2 v15.8h, v17.16b, v14.16b
 	WORD $0x0f7229f8 // smlal v24.4s, v15.4h, v2.h[7]
 	WORD $0x4f7229f8 // smlal2 v24.4s, v15.8h, v2.h[7]
-	WORD $0xf98200e0 // prfm pldl1keep, [x7, #1024]
-	WORD $0xf98220e0 // prfm pldl1keep, [x7, #1088]
-	WORD $0xf98240e0 // prfm pldl1keep, [x7, #1152]
-	WORD $0xf98260e0 // prfm pldl1keep, [x7, #1216]
+	WORD $0xf9800260 // prfm pldl1keep, [x19, #0]
+	WORD $0xf9802260 // prfm pldl1keep, [x19, #64]
+	WORD $0xf9804260 // prfm pldl1keep, [x19, #128]
+	WORD $0xf9806260 // prfm pldl1keep, [x19, #192]
 	// row 1
 	WORD $0x3dc03100 // ldr q0, [x8, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -1271,10 +1305,10 @@ q6kRowsNEON_block:
 	WORD $0x4e2e822f // smlal2 v15.8h, v17.16b, v14.16b
 	WORD $0x0f7229f9 // smlal v25.4s, v15.4h, v2.h[7]
 	WORD $0x4f7229f9 // smlal2 v25.4s, v15.8h, v2.h[7]
-	WORD $0xf9820100 // prfm pldl1keep, [x8, #1024]
-	WORD $0xf9822100 // prfm pldl1keep, [x8, #1088]
-	WORD $0xf9824100 // prfm pldl1keep, [x8, #1152]
-	WORD $0xf9826100 // prfm pldl1keep, [x8, #1216]
+	WORD $0xf9800280 // prfm pldl1keep, [x20, #0]
+	WORD $0xf9802280 // prfm pldl1keep, [x20, #64]
+	WORD $0xf9804280 // prfm pldl1keep, [x20, #128]
+	WORD $0xf9806280 // prfm pldl1keep, [x20, #192]
 	// row 2
 	WORD $0x3dc03120 // ldr q0, [x9, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -1448,10 +1482,10 @@ q6kRowsNEON_block:
 	WORD $0x4e2e822f // smlal2 v15.8h, v17.16b, v14.16b
 	WORD $0x0f7229fa // smlal v26.4s, v15.4h, v2.h[7]
 	WORD $0x4f7229fa // smlal2 v26.4s, v15.8h, v2.h[7]
-	WORD $0xf9820120 // prfm pldl1keep, [x9, #1024]
-	WORD $0xf9822120 // prfm pldl1keep, [x9, #1088]
-	WORD $0xf9824120 // prfm pldl1keep, [x9, #1152]
-	WORD $0xf9826120 // prfm pldl1keep, [x9, #1216]
+	WORD $0xf98002a0 // prfm pldl1keep, [x21, #0]
+	WORD $0xf98022a0 // prfm pldl1keep, [x21, #64]
+	WORD $0xf98042a0 // prfm pldl1keep, [x21, #128]
+	WORD $0xf98062a0 // prfm pldl1keep, [x21, #192]
 	// row 3
 	WORD $0x3dc03140 // ldr q0, [x10, #192]
 	WORD $0x0f08a401 // sxtl v1.8h, v0.8b
@@ -1625,10 +1659,10 @@ q6kRowsNEON_block:
 	WORD $0x4e2e822f // smlal2 v15.8h, v17.16b, v14.16b
 	WORD $0x0f7229fb // smlal v27.4s, v15.4h, v2.h[7]
 	WORD $0x4f7229fb // smlal2 v27.4s, v15.8h, v2.h[7]
-	WORD $0xf9820140 // prfm pldl1keep, [x10, #1024]
-	WORD $0xf9822140 // prfm pldl1keep, [x10, #1088]
-	WORD $0xf9824140 // prfm pldl1keep, [x10, #1152]
-	WORD $0xf9826140 // prfm pldl1keep, [x10, #1216]
+	WORD $0xf98002c0 // prfm pldl1keep, [x22, #0]
+	WORD $0xf98022c0 // prfm pldl1keep, [x22, #64]
+	WORD $0xf98042c0 // prfm pldl1keep, [x22, #128]
+	WORD $0xf98062c0 // prfm pldl1keep, [x22, #192]
 	WORD $0x4eb9bf18 // addp v24.4s, v24.4s, v25.4s
 	WORD $0x4ebbbf5a // addp v26.4s, v26.4s, v27.4s
 	WORD $0x4ebabf18 // addp v24.4s, v24.4s, v26.4s
@@ -1650,6 +1684,10 @@ q6kRowsNEON_block:
 	ADD  $210, R8
 	ADD  $210, R9
 	ADD  $210, R10
+	ADD  $210, R19
+	ADD  $210, R20
+	ADD  $210, R21
+	ADD  $210, R22
 	SUBS $1, R13
 	BNE  q6kRowsNEON_block
 

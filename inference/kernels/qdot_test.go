@@ -196,8 +196,10 @@ func TestQRowsBounds(t *testing.T) {
 	})
 }
 
+// BenchmarkQRows: single-threaded, MB/s of weight bytes. head: ≥ 300 MB of rows 2560 long (the
+// 2B4T head is 128256 × 2560), streamed from DRAM; l2: 96 rows (about 250 KB, cache-resident:
+// the compute ceiling).
 func BenchmarkQRows(b *testing.B) {
-	// ≥ 300 MB of weights, so that they stream from DRAM (the 2B4T head is 128256 × 2560).
 	const cols = 2560
 	for _, q6 := range []bool{false, true} {
 		qk, bb, name := quant.QK8_0, quant.BlockBytesQ8_0, "Q8_0"
@@ -205,35 +207,40 @@ func BenchmarkQRows(b *testing.B) {
 			qk, bb, name = quant.QK, quant.BlockBytesQ6_K, "Q6_K"
 		}
 		nb := cols / qk
-		rows := (300<<20)/(nb*bb) + 1&^3
-		rng := rand.New(rand.NewPCG(1, 2))
-		w := make([]byte, rows*nb*bb)
-		if q6 {
-			fillQ6_K(rng, w, false)
-		} else {
-			fillQ8_0(rng, w)
-		}
-		q := make([]int8, cols)
-		randQ(rng, q, false)
-		d := make([]float32, nb)
-		randD(rng, d)
-		y := make([]float32, rows)
-		for _, tier := range Tiers() {
-			b.Run(fmt.Sprintf("%s/%s", name, tier), func(b *testing.B) {
-				restore, err := Use(tier)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer restore()
-				b.SetBytes(int64(len(w)))
-				for b.Loop() {
-					if q6 {
-						q6kRows(w, nb*bb, rows, &quant.Q8K{Q: q, D: d}, y)
-					} else {
-						q80Rows(w, nb*bb, rows, &quant.Q80{Q: q, D: d}, y)
+		for _, size := range []string{"head", "l2"} {
+			rows := 96
+			if size == "head" {
+				rows = ((300<<20)/(nb*bb) + 3) &^ 3
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			w := make([]byte, rows*nb*bb)
+			if q6 {
+				fillQ6_K(rng, w, false)
+			} else {
+				fillQ8_0(rng, w)
+			}
+			q := make([]int8, cols)
+			randQ(rng, q, false)
+			d := make([]float32, nb)
+			randD(rng, d)
+			y := make([]float32, rows)
+			for _, tier := range Tiers() {
+				b.Run(fmt.Sprintf("%s/%s/%s", name, size, tier), func(b *testing.B) {
+					restore, err := Use(tier)
+					if err != nil {
+						b.Fatal(err)
 					}
-				}
-			})
+					defer restore()
+					b.SetBytes(int64(len(w)))
+					for b.Loop() {
+						if q6 {
+							q6kRows(w, nb*bb, rows, &quant.Q8K{Q: q, D: d}, y)
+						} else {
+							q80Rows(w, nb*bb, rows, &quant.Q80{Q: q, D: d}, y)
+						}
+					}
+				})
+			}
 		}
 	}
 }
