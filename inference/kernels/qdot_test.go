@@ -132,7 +132,8 @@ func TestQRowsTiers(t *testing.T) {
 	})
 }
 
-// TestQRowsLarge: a head-sized row count split across several assembly calls.
+// TestQRowsLarge: a head-sized row count split across several assembly calls, and rows of
+// 128000 elements.
 func TestQRowsLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -140,23 +141,24 @@ func TestQRowsLarge(t *testing.T) {
 	eachTier(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(33, 34))
 		for _, q6 := range []bool{false, true} {
-			const cols, rows = 2560, 2051 // > f16CallBytes of weights, rows % 4 = 3
-			qk, bb := quant.QK8_0, quant.BlockBytesQ8_0
-			if q6 {
-				qk, bb = quant.QK, quant.BlockBytesQ6_K
+			for _, sh := range []shape{{2051, 2560}, {7, 128000}} { // > f16CallBytes of weights, rows % 4 = 3
+				qk, bb := quant.QK8_0, quant.BlockBytesQ8_0
+				if q6 {
+					qk, bb = quant.QK, quant.BlockBytesQ6_K
+				}
+				nb := sh.cols / qk
+				w := make([]byte, sh.rows*nb*bb)
+				if q6 {
+					fillQ6_K(rng, w, false)
+				} else {
+					fillQ8_0(rng, w)
+				}
+				q := make([]int8, sh.cols)
+				randQ(rng, q, false)
+				d := make([]float32, nb)
+				randD(rng, d)
+				checkQRows(t, q6, w, nb*bb, sh.rows, q, d, make([]float32, sh.rows))
 			}
-			nb := cols / qk
-			w := make([]byte, rows*nb*bb)
-			if q6 {
-				fillQ6_K(rng, w, false)
-			} else {
-				fillQ8_0(rng, w)
-			}
-			q := make([]int8, cols)
-			randQ(rng, q, false)
-			d := make([]float32, nb)
-			randD(rng, d)
-			checkQRows(t, q6, w, nb*bb, rows, q, d, make([]float32, rows))
 		}
 	})
 }
