@@ -12,7 +12,9 @@
 //     sumf += float32(float32(isum) · (d_act·d_w)) over the blocks in order — ggml's scalar order
 //     (ggml_vec_dot_tq2_0_q8_K_generic).
 //   - I2_S (int8 activations): one exact int32 sum per row, then ((float)acc − Σq) / s · w_scale.
-//   - Q8_0 and Q6_K: ggml's generic orders (per-block f32 accumulation; Q6_K with its 8 partial sums).
+//   - Q8_0 and Q6_K: per block an exact int32 sum (Q6_K: Σ scale·Σ q6·q8 over its 16 sub-blocks),
+//     then sumf += float32(float32(isum) · (d_w·d_act)) in block order: ggml's generic order for
+//     Q8_0; for Q6_K ggml keeps 8 partial sums instead (qdot.go says why ARIA does not).
 //   - F32, F16, BF16: 16 f32 lanes, lane l accumulating elements i ≡ l (mod 16) of the largest
 //     multiple of 16, reduced as (l, l+8), (l, l+4), (l, l+2), (l, l+1), then the remaining
 //     elements added in order. F16/BF16 products are exact in f32, F32 products are rounded.

@@ -115,14 +115,16 @@ func dotQ8_0(row []byte, a *quant.Q80) float32 {
 	return sumf
 }
 
-// dotQ6_K is ggml_vec_dot_q6_K_q8_K_generic: per block, 8 int32 lanes accumulate
-// scale·(q8·q6) over the 16 sub-blocks; 8 f32 partial sums accumulate d·lane over the blocks
-// and are added in order at the end.
+// dotQ6_K is Σ w·x over a Q6_K row (Q8_K activations) in the order of dotQ8_0: per block the
+// exact int32 isum = Σ_j scale_j·Σ q6·q8 over the 16 sub-blocks, then
+// sumf += float32(float32(isum)·(d_w·d_act)) in block order. (ggml's generic kernel keeps 8 f32
+// partial sums instead; that order does not vectorize over rows, and the results differ only by
+// f32 rounding: ggml's own SIMD kernels differ from its generic one as much.)
 func dotQ6_K(row []byte, a *quant.Q8K) float32 {
 	nb := len(a.D)
 	row = row[:nb*quant.BlockBytesQ6_K]
 	q := a.Q[:nb*quant.QK]
-	var sums [8]float32
+	var sumf float32
 	for b, da := range a.D {
 		blk := (*[quant.BlockBytesQ6_K]byte)(row[b*quant.BlockBytesQ6_K:])
 		act := (*[quant.QK]int8)(q[b*quant.QK:])
@@ -138,24 +140,15 @@ func dotQ6_K(row []byte, a *quant.Q8K) float32 {
 				o[l+96] = int8(ql[l+32]>>4|(qh[l]>>6)<<4) - 32
 			}
 		}
-		var aux [8]int32
+		var isum int32
 		for j := range 16 {
-			sc := int32(int8(blk[192+j]))
-			for l := range 8 {
-				aux[l] += sc * (int32(act[16*j+l]) * int32(w[16*j+l]))
+			var s int32
+			for l := range 16 {
+				s += int32(act[16*j+l]) * int32(w[16*j+l])
 			}
-			for l := range 8 {
-				aux[l] += sc * (int32(act[16*j+8+l]) * int32(w[16*j+8+l]))
-			}
+			isum += int32(int8(blk[192+j])) * s
 		}
-		d := f16(blk[208:210]) * da
-		for l := range 8 {
-			sums[l] += float32(d * float32(aux[l]))
-		}
-	}
-	var sumf float32
-	for _, s := range sums {
-		sumf += s
+		sumf += float32(float32(isum) * (f16(blk[208:210]) * da))
 	}
 	return sumf
 }

@@ -3,12 +3,14 @@ package kernels
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -404,12 +406,17 @@ func TestFopsEnv(t *testing.T) {
 
 // TestF16ArmEncodings checks every WORD in f16_arm64.s against the instruction in its comment
 // with llvm-mc, when installed.
-func TestF16ArmEncodings(t *testing.T) {
+func TestF16ArmEncodings(t *testing.T) { checkArmWords(t, "f16_arm64.s") }
+
+// checkArmWords checks every `WORD $0x… // instruction` line of an arm64 assembly file with
+// llvm-mc (skipped when it is not installed).
+func checkArmWords(t *testing.T, file string) {
+	t.Helper()
 	mc, err := exec.LookPath("llvm-mc")
 	if err != nil {
 		t.Skip("llvm-mc not installed")
 	}
-	f, err := os.Open("f16_arm64.s")
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,19 +437,21 @@ func TestF16ArmEncodings(t *testing.T) {
 		t.Fatal("no WORD found")
 	}
 	encRe := regexp.MustCompile(`encoding: \[0x(..),0x(..),0x(..),0x(..)\]`)
-	for ins, word := range words {
-		cmd := exec.Command(mc, "-triple=aarch64", "-show-encoding")
-		cmd.Stdin = strings.NewReader(ins + "\n")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("llvm-mc %q: %v\n%s", ins, err, out)
-		}
-		m := encRe.FindStringSubmatch(string(out))
-		if m == nil {
-			t.Fatalf("llvm-mc %q: no encoding in %s", ins, out)
-		}
-		if got := m[4] + m[3] + m[2] + m[1]; got != word {
-			t.Errorf("%s: WORD $0x%s, llvm-mc says 0x%s", ins, word, got)
+	// One llvm-mc run for all of them: it prints one encoding per input line, in order.
+	ins := slices.Sorted(maps.Keys(words))
+	cmd := exec.Command(mc, "-triple=aarch64", "-mattr=+dotprod", "-show-encoding")
+	cmd.Stdin = strings.NewReader(strings.Join(ins, "\n") + "\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("llvm-mc: %v\n%s", err, out)
+	}
+	encs := encRe.FindAllStringSubmatch(string(out), -1)
+	if len(encs) != len(ins) {
+		t.Fatalf("llvm-mc: %d encodings for %d instructions:\n%s", len(encs), len(ins), out)
+	}
+	for i, m := range encs {
+		if got := m[4] + m[3] + m[2] + m[1]; got != words[ins[i]] {
+			t.Errorf("%s: WORD $0x%s, llvm-mc says 0x%s", ins[i], words[ins[i]], got)
 		}
 	}
 	t.Logf("%d distinct WORD instructions checked", len(words))

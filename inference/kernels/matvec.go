@@ -146,6 +146,10 @@ func (t *mulTask) run(start, end int) {
 		t.runFloat(start, end) // one kernel call per block of rows (f16_matvec.go)
 		return
 	}
+	if t.w.Type == gguf.TypeQ8_0 || t.w.Type == gguf.TypeQ6_K {
+		t.runQuant(start, end) // likewise (qdot.go)
+		return
+	}
 	w := t.w
 	rb := w.rowBytes()
 	for r := start; r < end; r++ {
