@@ -65,12 +65,12 @@ func (a *Activation) prepare(t gguf.Type) {
 	switch t {
 	case gguf.TypeTQ1_0, gguf.TypeTQ2_0, gguf.TypeQ6_K:
 		if a.ready&haveQ8K == 0 {
-			quant.QuantizeQ8K(a.x, &a.q8k)
+			quantizeQ8K(a.x, &a.q8k)
 			a.ready |= haveQ8K
 		}
 	case gguf.TypeI2_S:
 		if a.ready&haveI8 == 0 {
-			quant.QuantizeI8(a.x, &a.i8)
+			quantizeI8(a.x, &a.i8)
 			a.ready |= haveI8
 		}
 	case gguf.TypeQ8_0:

@@ -21,5 +21,6 @@
 //     (ggml uses its own SIMD order, so results differ from it in the last bits.)
 //
 // Non-matmul operations follow ggml's CPU code, including where it computes in float64 (the sum
-// of squares of RMSNorm, the sum of exponentials of Softmax).
+// of squares of RMSNorm, the sum of exponentials of Softmax), but sum those in 16 float64
+// lanes (sumLanes64) and use a canonical f32 exp (exp.go), so that SIMD tiers can match them.
 package kernels

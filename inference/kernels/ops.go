@@ -8,12 +8,11 @@ import (
 // The element-wise operations of the BitNet graph, following ggml's CPU code
 // (ggml-cpu/ops.cpp, vec.h). Functions with a dst and an input accept dst == input.
 //
-// Transcendental functions: ggml calls expf, cosf, sinf and powf from the C library (glibc's
-// are correctly rounded in nearly all cases). Here they are computed in float64 and rounded to
-// float32, which agrees with the C functions except for rare last-bit cases. (ggml's SIMD
-// softmax and SiLU use their own exp approximation, so bit equality with it is not possible.)
-
-func expf(x float32) float32 { return float32(math.Exp(float64(x))) }
+// Each has a portable Go reference (…Go, ops_dispatch.go) that defines its result bit for bit;
+// the float tiers (fopsLevel: avx512, avx2, neon) reproduce it in assembly. Where ggml sums in
+// float64 (the squares of RMSNorm, the exponentials of Softmax) the canonical order is lane-wise
+// (sumLanes64), and exp is the canonical expf of exp.go instead of the C library's: a SIMD
+// kernel can reproduce neither a sequential float64 sum nor a correctly rounded exp.
 
 func sameLen(op string, n int, others ...int) {
 	for _, m := range others {
@@ -25,8 +24,8 @@ func sameLen(op string, n int, others ...int) {
 
 // RMSNorm sets dst = x / sqrt(mean(x²) + eps) ⊙ w (w nil: no weight), as
 // ggml_compute_forward_rms_norm_f32 followed by ggml_mul: the squares are f32 products summed
-// in float64 (ggml_float), mean = float32(sum/n), scale = 1/sqrtf(mean + eps) in f32,
-// dst[i] = (x[i]·scale)·w[i].
+// in float64 in the lane order of sumLanes64, mean = float32(sum/n), scale = 1/sqrtf(mean + eps)
+// in f32, dst[i] = (x[i]·scale)·w[i].
 func RMSNorm(dst, x, w []float32, eps float32) {
 	sameLen("RMSNorm", len(x), len(dst))
 	if w != nil {
@@ -35,23 +34,13 @@ func RMSNorm(dst, x, w []float32, eps float32) {
 	if len(x) == 0 {
 		return
 	}
-	var sum float64
-	for _, v := range x {
-		sum += float64(float32(v * v))
-	}
-	mean := float32(sum / float64(len(x)))
+	mean := float32(sumSquares(x) / float64(len(x)))
 	scale := 1 / float32(math.Sqrt(float64(mean+eps))) // sqrt of an f32 rounded to f32 = sqrtf
 	if w == nil {
-		for i, v := range x {
-			dst[i] = v * scale
-		}
+		scaleTo(dst, x, scale)
 		return
 	}
-	w = w[:len(x)]
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = float32(v*scale) * w[i]
-	}
+	scaleMulTo(dst, x, w, scale)
 }
 
 // RoPENeox rotates each of the nHeads head vectors of x (headDim elements each, back to back)
@@ -60,7 +49,7 @@ func RMSNorm(dst, x, w []float32, eps float32) {
 // theta_scale = powf(theta, −2/headDim) in f32; the angle starts at float32(pos) and is
 // multiplied by theta_scale (f32) from one pair to the next; c = cosf(angle), s = sinf(angle);
 // x[i]' = x[i]·c − x[i+h]·s, x[i+h]' = x[i]·s + x[i+h]·c with unfused f32 products.
-// cosf/sinf/powf are computed in float64 and rounded (see above).
+// cosf/sinf/powf are computed in float64 and rounded.
 func RoPENeox(x []float32, nHeads, headDim, pos int, theta float32) {
 	if headDim <= 0 || headDim%2 != 0 || len(x) != nHeads*headDim {
 		panic(fmt.Sprintf("kernels: RoPENeox: %d elements for %d heads of %d", len(x), nHeads, headDim))
@@ -76,62 +65,35 @@ func RoPENeox(x []float32, nHeads, headDim, pos int, theta float32) {
 }
 
 // Softmax replaces x by softmax(x) in place, as ggml_compute_forward_soft_max_f32 (scale 1,
-// no mask): max in f32; e_i = expf(x_i − max); the sum of the e_i in float64; each e_i is
-// multiplied by float32(1/sum). x must have a finite maximum (mask with −Inf, not NaN).
+// no mask): max in f32; e_i = expf(x_i − max) with the canonical expf; the sum of the e_i in
+// float64 in the lane order of sumLanes64; each e_i is multiplied by float32(1/sum). x must
+// have a finite maximum (mask with −Inf, not NaN).
 func Softmax(x []float32) {
 	if len(x) == 0 {
 		return
 	}
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var sum float64
-	for i, v := range x {
-		e := expf(v - m)
-		x[i] = e
-		sum += float64(e)
-	}
-	s := float32(1 / sum)
-	for i := range x {
-		x[i] *= s
-	}
+	m := maxF32(x)
+	s := float32(1 / expSum(x, m))
+	scaleTo(x, x, s)
 }
 
-// SiLU replaces x[i] by x[i] / (1 + expf(−x[i])) in f32 (ggml_silu_f32).
-func SiLU(x []float32) {
-	for i, v := range x {
-		x[i] = v / (1 + expf(-v))
-	}
-}
+// SiLU replaces x[i] by x[i] / (1 + expf(−x[i])) in f32 (ggml_silu_f32), with the canonical
+// expf.
+func SiLU(x []float32) { siluTo(x) }
 
 // ReLU2 replaces x[i] by relu(x[i])² (ggml_relu, then ggml_sqr): x·x for x > 0, else 0.
-func ReLU2(x []float32) {
-	for i, v := range x {
-		if v > 0 {
-			x[i] = v * v
-		} else {
-			x[i] = 0
-		}
-	}
-}
+func ReLU2(x []float32) { relu2To(x) }
 
 // Mul sets dst[i] *= x[i] (e.g. the gate times the up projection).
 func Mul(dst, x []float32) {
 	sameLen("Mul", len(dst), len(x))
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] *= x[i]
-	}
+	mulTo(dst, x)
 }
 
 // Add sets dst[i] += x[i] (e.g. the residual connection).
 func Add(dst, x []float32) {
 	sameLen("Add", len(dst), len(x))
-	x = x[:len(dst)]
-	for i := range dst {
-		dst[i] += x[i]
-	}
+	addTo(dst, x)
 }
 
 // Dot returns Σ a[i]·b[i] in the canonical 16-lane f32 order of the F32 matrix kernel (see the

@@ -8,7 +8,7 @@ import (
 
 func TestRMSNorm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	for _, n := range []int{1, 7, 256, 2560} {
+	for _, n := range []int{1, 7, 17, 256, 2560, 2575} {
 		x := make([]float32, n)
 		w := make([]float32, n)
 		for i := range x {
@@ -17,9 +17,19 @@ func TestRMSNorm(t *testing.T) {
 		}
 		dst := make([]float32, n)
 		RMSNorm(dst, x, w, 1e-5)
-		// exact replica of the documented order
-		var sum float64
-		for _, v := range x {
+		// exact replica of the documented order: 16 float64 lanes, then the tail in order
+		var lanes [16]float64
+		m := n &^ 15
+		for i, v := range x[:m] {
+			lanes[i%16] += float64(v * v)
+		}
+		for w := 8; w >= 1; w /= 2 {
+			for l := range w {
+				lanes[l] += lanes[l+w]
+			}
+		}
+		sum := lanes[0]
+		for _, v := range x[m:] {
 			sum += float64(v * v)
 		}
 		mean := float32(sum / float64(n))

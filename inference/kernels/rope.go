@@ -29,15 +29,8 @@ func RoPENeoxTable(x []float32, nHeads, headDim int, cs, sn []float32) {
 	if headDim <= 0 || headDim%2 != 0 || len(x) != nHeads*headDim {
 		panic(fmt.Sprintf("kernels: RoPENeoxTable: %d elements for %d heads of %d", len(x), nHeads, headDim))
 	}
-	half := headDim / 2
-	cs, sn = cs[:half], sn[:half]
-	for h := 0; h < nHeads; h++ {
-		v := x[h*headDim : (h+1)*headDim]
-		lo, hi := v[:half], v[half:]
-		for i := range half {
-			x0, x1 := lo[i], hi[i]
-			lo[i] = float32(x0*cs[i]) - float32(x1*sn[i])
-			hi[i] = float32(x0*sn[i]) + float32(x1*cs[i])
-		}
+	if len(cs) < headDim/2 || len(sn) < headDim/2 {
+		panic(fmt.Sprintf("kernels: RoPENeoxTable: tables of %d/%d for head dimension %d", len(cs), len(sn), headDim))
 	}
+	ropeTable(x, nHeads, headDim, cs, sn)
 }

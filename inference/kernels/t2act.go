@@ -24,20 +24,19 @@ type t2Act struct {
 // srcIndex is the element of a group that P position 64n + j holds.
 func srcIndex(n, j int) int { return (j/32)*128 + 32*n + j%32 }
 
-// permute writes q (len ≤ groups·256, zero padded) into P order.
+// permute writes q (len ≤ groups·256, zero padded) into P order: 32-byte runs, copied.
 func (t *t2Act) permute(q []int8, groups int) {
 	t.groups = groups
 	t.p = growInt8(t.p, groups*256)
 	for g := 0; g < groups; g++ {
-		dst := (*[256]int8)(t.p[g*256:])
+		dst := t.p[g*256 : (g+1)*256]
 		base := g * 256
 		for n := 0; n < 4; n++ {
-			for j := 0; j < 64; j++ {
-				if i := base + srcIndex(n, j); i < len(q) {
-					dst[64*n+j] = q[i]
-				} else {
-					dst[64*n+j] = 0
-				}
+			for h := 0; h < 2; h++ {
+				d := dst[64*n+32*h : 64*n+32*h+32]
+				src := base + srcIndex(n, 32*h)
+				c := copy(d, q[min(src, len(q)):min(src+32, len(q))])
+				clear(d[c:])
 			}
 		}
 	}
@@ -50,18 +49,7 @@ func (t *t2Act) fromQ8K(a *quant.Q8K) {
 	t.c = growInt32(t.c, groups*16)
 	t.d = grow(t.d, groups)
 	copy(t.d, a.D)
-	for g := 0; g < groups; g++ {
-		p := (*[256]int8)(t.p[g*256:])
-		for l := 0; l < 16; l++ {
-			var s int32
-			for n := 0; n < 4; n++ {
-				for k := 0; k < 4; k++ {
-					s += int32(p[64*n+4*l+k])
-				}
-			}
-			t.c[g*16+l] = -s
-		}
-	}
+	t2Sums(t.p, t.c, groups)
 }
 
 // fromI8 prepares an I2_S activation of a row of cols elements.
