@@ -10,13 +10,31 @@ FIXTURES   ?= $(abspath ../shared/fixtures)
 FUZZTIME   ?= 15s
 export CGO_ENABLED := 0
 
-APT_TEST   := qemu-user
-.PHONY: all deps deps-go deps-test build run test test-go test-arm64 test-purego test-fuzz test-cli vet fmt-check fuzz clean
+# Debian/Ubuntu packages: the desktop window (Wails v2 on WebKitGTK 4.1), and the tests (QEMU for
+# the arm64 kernels, Chromium for the browser end-to-end test, Xvfb for the window smoke test).
+APT_GUI    := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
+APT_TEST   := qemu-user chromium xvfb xauth dbus-x11 x11-utils curl
+GUI_TAGS   := desktop,production,webkit2_41
+NPM        ?= npm
+# playwright-core drives Debian's /usr/bin/chromium: never let npm fetch a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+# apt-install installs the missing packages among $(1) (as root, or through sudo).
+define apt-install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+endef
+
+.PHONY: all deps deps-go deps-gui deps-node deps-test frontend build build-headless run test test-go \
+	test-arm64 test-purego test-fuzz test-cli test-frontend test-e2e test-window vet fmt-check fuzz clean
 
 all: build
 
 ## deps: install the toolchain the build needs (Go ≥ 1.21, which fetches the pinned Go itself).
-deps: deps-go
+deps: deps-go deps-gui deps-node
 
 deps-go:
 	@if ! command -v $(GO) >/dev/null 2>&1; then \
@@ -28,24 +46,41 @@ deps-go:
 	case "$$v" in 1.1[0-9]*|1.20*) echo "Go $$v is too old: install Go 1.21 or newer (https://go.dev/dl), then run make again"; exit 1;; esac
 	$(GO) mod download
 
-## deps-test: Debian packages the tests need (qemu-user runs the arm64 kernels on amd64).
-deps-test:
-	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+## deps-gui: the C libraries of the desktop window (GTK 3, WebKitGTK 4.1) and a C compiler.
+deps-gui:
+	$(call apt-install,$(APT_GUI))
+
+## deps-node: Node.js and npm for the frontend (Node 18 or newer).
+deps-node:
+	@if ! command -v node >/dev/null 2>&1 || ! command -v $(NPM) >/dev/null 2>&1; then \
+		echo "Node.js not found: installing nodejs and npm from apt"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; \
 	fi
 
-## build: the single binary bin/aria (no cgo).
-build: deps-go
+## deps-test: Debian packages the tests need.
+deps-test:
+	$(call apt-install,$(APT_TEST))
+
+## frontend: the web interface, built into frontend/dist (embedded into the binary).
+frontend: deps-node
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error && $(NPM) run build
+
+## build: the single binary bin/aria, with the desktop window (cgo, WebKitGTK).
+build: deps-go deps-gui frontend
+	CGO_ENABLED=1 $(GO) build -tags $(GUI_TAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+## build-headless: bin/aria without the window (no cgo): servers, CI, cross-compiling.
+build-headless: deps-go
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-## run: start the app (for now: the terminal chat with the offline demo model).
+## run: open the app (on a machine without a display it runs the node headless and prints its address).
 run: build
 	./$(BIN)
 
-## test: everything — vet, formatting, unit and conformance tests, a short fuzz run, CLI end to end.
-test: deps-go deps-test fmt-check vet test-go test-purego test-arm64 test-fuzz test-cli
+## test: everything — vet, formatting, unit and conformance tests, a short fuzz run, the CLI end to
+## end, the frontend's unit tests, OpenAI clients against a real node, the browser end-to-end test
+## and the desktop window under Xvfb.
+test: deps-go deps-test fmt-check vet test-go test-purego test-arm64 test-fuzz test-cli test-frontend test-e2e test-window
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -55,8 +90,8 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test-go:
-	ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
+test-go: build
+	ARIA_BIN=$(abspath $(BIN)) ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
 
 ## test-arm64: the NEON kernels, bit-exact against the portable ones, under QEMU — with the
 ## dot-product extension (default CPU) and without it (Cortex-A53).
@@ -91,5 +126,18 @@ test-cli: build
 fuzz: FUZZTIME = 5m
 fuzz: test-fuzz
 
+## test-frontend: the interface's unit tests (Vitest).
+test-frontend: frontend
+	cd frontend && $(NPM) test
+
+## test-e2e: the interface in headless Chromium against a real node serving a synthetic model;
+## saves docs/screenshot-chat.png.
+test-e2e: build deps-test
+	cd frontend && ARIA_BIN=$(abspath $(BIN)) $(NPM) run e2e
+
+## test-window: the desktop binary opens its window on a virtual display and serves the page.
+test-window: build deps-test
+	ARIA_BIN=$(abspath $(BIN)) ./.ci/window-smoke
+
 clean:
-	rm -rf bin
+	rm -rf bin frontend/dist/assets frontend/dist/index.html

@@ -4,13 +4,25 @@ package main
 
 import (
 	"context"
+	"embed"
+	"io/fs"
 	"os"
 
 	"github.com/aria-node/aria/backend/cli"
 )
 
+// dist is the built frontend (make build runs `npm run build` first). The directory always
+// exists (frontend/dist/.gitkeep) so that Go tools work before a frontend build.
+//
+//go:embed all:frontend/dist
+var dist embed.FS
+
 func main() {
-	stdio := cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+	assets, err := fs.Sub(dist, "frontend/dist")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the directory
+	}
+	stdio := cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Frontend: assets}
 	if len(os.Args) < 2 {
 		os.Exit(runApp(stdio))
 	}

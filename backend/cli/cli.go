@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 
@@ -20,6 +21,9 @@ var Version = "dev"
 type IO struct {
 	In       io.Reader
 	Out, Err io.Writer
+	// Frontend is the built web interface (frontend/dist) that `serve` offers in browser mode;
+	// nil serves none.
+	Frontend fs.FS
 }
 
 // Main runs the command line with args (without the program name) and returns the exit code.
