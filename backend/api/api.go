@@ -1,0 +1,161 @@
+// Package api is the node's HTTP interface: the OpenAI-compatible endpoints (/v1/…), the app's
+// own JSON endpoints (/api/…, mounted by the node), and, in browser mode, the built frontend.
+package api
+
+import (
+	"crypto/subtle"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aria-node/aria/backend/scheduler"
+)
+
+// MaxBody bounds a request body (413 beyond it).
+const MaxBody = 4 << 20
+
+// LocalModel is a model file the node can load.
+type LocalModel struct {
+	ID   string // file name without .gguf
+	Path string
+}
+
+// Options configure the handler.
+type Options struct {
+	Sched *scheduler.Scheduler
+	// Models lists the local model files (for /v1/models and loading by name); nil: only the
+	// loaded one.
+	Models func() []LocalModel
+	// APIKey is required as "Authorization: Bearer KEY" when RequireAuth is set (the node
+	// sets it when it listens on anything but loopback).
+	APIKey      string
+	RequireAuth bool
+	// Mounts adds handlers under /api/ (path → handler), e.g. "/api/events".
+	Mounts map[string]http.Handler
+	// Status adds fields to GET /api/status.
+	Status func() map[string]any
+	// Extra returns the "aria" object of a finished request (metering), or nil.
+	Extra func(id string) any
+	// Static is the built frontend, served at / (nil: none).
+	Static  fs.FS
+	Version string
+	// TemplateTimeout bounds the rendering of a chat template (default 2 s).
+	TemplateTimeout time.Duration
+}
+
+// Handler serves the API.
+type Handler struct {
+	o   Options
+	mux *http.ServeMux
+}
+
+// New builds the handler.
+func New(o Options) *Handler {
+	if o.TemplateTimeout <= 0 {
+		o.TemplateTimeout = 2 * time.Second
+	}
+	h := &Handler{o: o, mux: http.NewServeMux()}
+	h.mux.HandleFunc("GET /v1/models", h.models)
+	h.mux.HandleFunc("GET /v1/models/{id}", h.model)
+	h.mux.HandleFunc("POST /v1/chat/completions", h.chat)
+	h.mux.HandleFunc("POST /v1/completions", h.completions)
+	h.mux.HandleFunc("GET /api/status", h.status)
+	for p, mh := range o.Mounts {
+		h.mux.Handle(p, mh)
+	}
+	h.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, typeNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, typeNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	if o.Static != nil {
+		h.mux.Handle("/", spa(o.Static))
+	}
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if cors(w, r) {
+		return
+	}
+	api := strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/api/")
+	if api && h.o.RequireAuth && !h.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="aria"`)
+		writeError(w, http.StatusUnauthorized, typeAuth, "invalid_api_key", "", "missing or wrong API key: send Authorization: Bearer <key> (the key is shown by the app and stored in the data directory)")
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) authorized(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok && r.URL.Path == "/api/events" {
+		got = r.URL.Query().Get("key") // EventSource cannot send headers
+	}
+	return h.o.APIKey != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.o.APIKey)) == 1
+}
+
+// cors answers preflights and allows the desktop window's origins; it reports whether the
+// request was fully handled.
+func cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	if allowedOrigin(origin, r.Host) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Vary", "Origin")
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+	}
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return true
+	}
+	return false
+}
+
+func allowedOrigin(origin, host string) bool {
+	switch origin {
+	case "wails://wails", "http://wails.localhost", "wails://wails.localhost":
+		return true
+	}
+	return origin == "http://"+host || origin == "https://"+host
+}
+
+// IsLoopback reports whether addr (host:port) listens on loopback only.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// spa serves the frontend's files, and index.html for paths that are not files (client routes).
+func spa(static fs.FS) http.Handler {
+	files := http.FileServer(http.FS(static))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.TrimPrefix(r.URL.Path, "/")
+		if p != "" {
+			if _, err := fs.Stat(static, p); errors.Is(err, fs.ErrNotExist) {
+				r2 := r.Clone(r.Context())
+				r2.URL.Path = "/"
+				files.ServeHTTP(w, r2)
+				return
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}

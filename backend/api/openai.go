@@ -1,0 +1,545 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/chat"
+	"github.com/aria-node/aria/inference/sample"
+)
+
+type modelObject struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	OwnedBy string `json:"owned_by"`
+}
+
+// modelList is the loaded model first, then the other local models.
+func (h *Handler) modelList() []modelObject {
+	var out []modelObject
+	seen := map[string]bool{}
+	if info, ok := h.o.Sched.Model(); ok {
+		out = append(out, modelObject{ID: info.ID, Object: "model", Created: info.Loaded.Unix(), OwnedBy: "aria"})
+		seen[info.ID] = true
+	}
+	if h.o.Models != nil {
+		for _, m := range h.o.Models() {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out = append(out, modelObject{ID: m.ID, Object: "model", Created: 0, OwnedBy: "aria"})
+			}
+		}
+	}
+	return out
+}
+
+func (h *Handler) models(w http.ResponseWriter, _ *http.Request) {
+	list := h.modelList()
+	if list == nil {
+		list = []modelObject{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": list})
+}
+
+func (h *Handler) model(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	for _, m := range h.modelList() {
+		if m.ID == id {
+			writeJSON(w, http.StatusOK, m)
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, typeNotFound, "model_not_found", "model", fmt.Sprintf("the model %q does not exist", id))
+}
+
+func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
+	st := map[string]any{"version": h.o.Version, "auth_required": h.o.RequireAuth, "model": nil, "queued": h.o.Sched.Queued()}
+	if info, ok := h.o.Sched.Model(); ok {
+		st["model"] = map[string]any{"id": info.ID, "loaded": true, "path": info.Path, "kernels": info.Kernels,
+			"threads": info.Threads, "context": info.Context, "synthetic": strings.Contains(info.ID, "random")}
+	}
+	if h.o.Status != nil {
+		for k, v := range h.o.Status() {
+			st[k] = v
+		}
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// params are the sampling fields shared by both completion endpoints.
+type params struct {
+	Model               string          `json:"model"`
+	Stream              bool            `json:"stream"`
+	StreamOptions       *streamOptions  `json:"stream_options"`
+	Temperature         *float64        `json:"temperature"`
+	TopP                *float64        `json:"top_p"`
+	MaxTokens           *int            `json:"max_tokens"`
+	MaxCompletionTokens *int            `json:"max_completion_tokens"`
+	Stop                json.RawMessage `json:"stop"`
+	Seed                *int64          `json:"seed"`
+	PresencePenalty     *float64        `json:"presence_penalty"`
+	FrequencyPenalty    *float64        `json:"frequency_penalty"`
+	N                   *int            `json:"n"`
+}
+
+type streamOptions struct {
+	IncludeUsage bool `json:"include_usage"`
+}
+
+type chatRequest struct {
+	params
+	Messages []struct {
+		Role    string          `json:"role"`
+		Content json.RawMessage `json:"content"`
+	} `json:"messages"`
+}
+
+type completionRequest struct {
+	params
+	Prompt json.RawMessage `json:"prompt"`
+}
+
+// badRequest is a 400 with a parameter name.
+type badRequest struct{ param, msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func bad(param, format string, a ...any) error {
+	return &badRequest{param: param, msg: fmt.Sprintf(format, a...)}
+}
+
+// decode reads a JSON body into v, answering 400/413 itself; it reports success.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, typeInvalid, "request_too_large", "", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
+			return false
+		}
+		writeError(w, http.StatusBadRequest, typeInvalid, "", "", "reading the request body: "+err.Error())
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			writeError(w, http.StatusBadRequest, typeInvalid, "invalid_type", te.Field, fmt.Sprintf("%s must be %s, not a JSON %s", te.Field, te.Type, te.Value))
+			return false
+		}
+		writeError(w, http.StatusBadRequest, typeInvalid, "invalid_json", "", "the request body is not valid JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// sampling turns the OpenAI fields into engine parameters, validating ranges as OpenAI does.
+func (p *params) sampling() (inference.Request, error) {
+	var req inference.Request
+	sp := sample.Params{Temperature: 1, TopP: 1, RepeatPenalty: 1}
+	if p.N != nil && *p.N != 1 {
+		return req, bad("n", "n must be 1 (ARIA generates one choice per request)")
+	}
+	if t := p.Temperature; t != nil {
+		if *t < 0 || *t > 2 {
+			return req, bad("temperature", "temperature must be between 0 and 2, got %g", *t)
+		}
+		sp.Temperature = float32(*t)
+	}
+	if t := p.TopP; t != nil {
+		if *t < 0 || *t > 1 {
+			return req, bad("top_p", "top_p must be between 0 and 1, got %g", *t)
+		}
+		sp.TopP = float32(*t)
+	}
+	for name, v := range map[string]*float64{"presence_penalty": p.PresencePenalty, "frequency_penalty": p.FrequencyPenalty} {
+		if v != nil && (*v < -2 || *v > 2) {
+			return req, bad(name, "%s must be between -2 and 2, got %g", name, *v)
+		}
+	}
+	if p.PresencePenalty != nil || p.FrequencyPenalty != nil {
+		sp.RepeatLastN = -1 // OpenAI's penalties count the whole text so far
+		if p.PresencePenalty != nil {
+			sp.PresencePenalty = float32(*p.PresencePenalty)
+		}
+		if p.FrequencyPenalty != nil {
+			sp.FrequencyPenalty = float32(*p.FrequencyPenalty)
+		}
+	}
+	if p.Seed != nil {
+		// sample treats 0 as "random"; every client seed, 0 included, must reproduce.
+		sp.Seed = uint64(*p.Seed)*2 + 1
+	}
+	max := p.MaxTokens
+	if p.MaxCompletionTokens != nil {
+		max = p.MaxCompletionTokens
+	}
+	if max != nil {
+		if *max < 1 {
+			return req, bad("max_tokens", "max_tokens must be at least 1, got %d", *max)
+		}
+		req.MaxTokens = *max
+	}
+	if len(p.Stop) > 0 && string(p.Stop) != "null" {
+		var one string
+		var many []string
+		switch {
+		case json.Unmarshal(p.Stop, &one) == nil:
+			if one != "" {
+				req.Stop = []string{one}
+			}
+		case json.Unmarshal(p.Stop, &many) == nil:
+			if len(many) > 4 {
+				return req, bad("stop", "stop takes at most 4 sequences, got %d", len(many))
+			}
+			for _, s := range many {
+				if s != "" {
+					req.Stop = append(req.Stop, s)
+				}
+			}
+		default:
+			return req, bad("stop", "stop must be a string or an array of strings")
+		}
+	}
+	if err := sp.Validate(); err != nil {
+		return req, bad("", "sampling parameters: %v", err)
+	}
+	req.Sampling = sp
+	return req, nil
+}
+
+// messageText accepts OpenAI's string content or an array of text parts.
+func messageText(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, nil
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(raw, &parts); err != nil {
+		return "", errors.New("content must be a string or an array of content parts")
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Type != "text" {
+			return "", fmt.Errorf("content part type %q is not supported (text only)", p.Type)
+		}
+		b.WriteString(p.Text)
+	}
+	return b.String(), nil
+}
+
+var roles = map[string]bool{"system": true, "developer": true, "user": true, "assistant": true, "tool": true}
+
+func (h *Handler) chat(w http.ResponseWriter, r *http.Request) {
+	var cr chatRequest
+	if !decode(w, r, &cr) {
+		return
+	}
+	req, err := cr.sampling()
+	if err == nil && len(cr.Messages) == 0 {
+		err = bad("messages", "messages must hold at least one message")
+	}
+	for i, m := range cr.Messages {
+		if err != nil {
+			break
+		}
+		if !roles[m.Role] {
+			err = bad(fmt.Sprintf("messages[%d].role", i), "messages[%d].role %q is not one of system, developer, user, assistant, tool", i, m.Role)
+			break
+		}
+		text, terr := messageText(m.Content)
+		if terr != nil {
+			err = bad(fmt.Sprintf("messages[%d].content", i), "messages[%d].content: %v", i, terr)
+			break
+		}
+		role := m.Role
+		if role == "developer" {
+			role = "system"
+		}
+		req.Messages = append(req.Messages, chat.Message{Role: role, Content: text})
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.run(w, r, &cr.params, req, "chat.completion", "chatcmpl-")
+}
+
+func (h *Handler) completions(w http.ResponseWriter, r *http.Request) {
+	var cr completionRequest
+	if !decode(w, r, &cr) {
+		return
+	}
+	req, err := cr.sampling()
+	if err == nil {
+		var one string
+		var many []string
+		switch {
+		case json.Unmarshal(cr.Prompt, &one) == nil:
+			req.Prompt = one
+		case json.Unmarshal(cr.Prompt, &many) == nil && len(many) == 1:
+			req.Prompt = many[0]
+		default:
+			err = bad("prompt", "prompt must be a string (or an array of exactly one string)")
+		}
+	}
+	if err == nil && req.Prompt == "" {
+		err = bad("prompt", "prompt must not be empty")
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.run(w, r, &cr.params, req, "text_completion", "cmpl-")
+}
+
+// fail maps an error to its status and writes it.
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	var br *badRequest
+	var tl *scheduler.PromptTooLongError
+	switch {
+	case errors.As(err, &br):
+		writeError(w, http.StatusBadRequest, typeInvalid, "", br.param, br.msg)
+	case errors.As(err, &tl):
+		writeError(w, http.StatusBadRequest, typeInvalid, "context_length_exceeded", "messages",
+			fmt.Sprintf("This model's maximum context length is %d tokens. However, your prompt has %d tokens (leave room for at least one generated token).", tl.Context, tl.Tokens))
+	case errors.Is(err, scheduler.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusTooManyRequests, typeRate, "queue_full", "", "the node is busy: its queue of requests is full; retry shortly")
+	case errors.Is(err, scheduler.ErrNoModel), errors.Is(err, scheduler.ErrClosed):
+		writeError(w, http.StatusServiceUnavailable, typeOverload, "no_model_loaded", "", "no model is loaded: load one in the app, or start the node with --model FILE")
+	case errors.Is(err, errModelNotFound):
+		writeError(w, http.StatusNotFound, typeNotFound, "model_not_found", "model", err.Error())
+	case errors.Is(err, errTemplate):
+		writeError(w, http.StatusInternalServerError, typeServer, "chat_template_failed", "", err.Error())
+	default:
+		writeError(w, http.StatusInternalServerError, typeServer, "", "", err.Error())
+	}
+}
+
+var (
+	errModelNotFound = errors.New("model not found")
+	errTemplate      = errors.New("chat template")
+)
+
+// resolveModel makes sure the requested model is the loaded one, loading a local file by name.
+func (h *Handler) resolveModel(ctx context.Context, id string) (scheduler.ModelInfo, error) {
+	info, ok := h.o.Sched.Model()
+	if id == "" || (ok && id == info.ID) {
+		if !ok {
+			return info, scheduler.ErrNoModel
+		}
+		return info, nil
+	}
+	if h.o.Models != nil {
+		for _, m := range h.o.Models() {
+			if m.ID == id {
+				return h.o.Sched.Load(ctx, m.Path)
+			}
+		}
+	}
+	return info, fmt.Errorf("%w: the model %q does not exist (GET /v1/models lists them)", errModelNotFound, id)
+}
+
+// prepare renders and tokenizes the prompt before queueing, with the template bounded in time
+// (a GGUF's Jinja template is code from the file; the library has no resource limits).
+func (h *Handler) prepare(ctx context.Context, req *inference.Request) error {
+	eng := h.o.Sched.Engine()
+	if eng == nil {
+		return scheduler.ErrNoModel
+	}
+	if len(req.Messages) == 0 {
+		req.Tokens = eng.Tokenize(req.Prompt)
+		return nil
+	}
+	type out struct {
+		text string
+		err  error
+	}
+	done := make(chan out, 1)
+	go func() {
+		text, err := eng.RenderChat(req.Messages)
+		done <- out{text, err}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, h.o.TemplateTimeout)
+	defer cancel()
+	select {
+	case o := <-done:
+		if o.err != nil {
+			return fmt.Errorf("%w: %v", errTemplate, o.err)
+		}
+		if len(o.text) > 4*MaxBody {
+			return fmt.Errorf("%w: the rendered prompt has %d bytes, over the limit of %d", errTemplate, len(o.text), 4*MaxBody)
+		}
+		// The template writes BOS itself when the model wants it.
+		req.Tokens = eng.Tok.Encode(o.text, false, true)
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: rendering took longer than %v", errTemplate, h.o.TemplateTimeout)
+	}
+}
+
+// run executes a completion, streamed or not.
+func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inference.Request, object, prefix string) {
+	ctx := r.Context()
+	info, err := h.resolveModel(ctx, p.Model)
+	if err == nil {
+		err = h.prepare(ctx, &req)
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	id := scheduler.NewID(prefix)
+	created := time.Now().Unix()
+	usage := func(res inference.Result) map[string]int {
+		return map[string]int{"prompt_tokens": res.PromptTokens, "completion_tokens": len(res.Tokens), "total_tokens": res.PromptTokens + len(res.Tokens)}
+	}
+	if !p.Stream {
+		res, err := h.o.Sched.Generate(ctx, id, req, nil)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.fail(w, err)
+			}
+			return
+		}
+		choice := map[string]any{"index": 0, "finish_reason": res.FinishReason, "logprobs": nil}
+		if object == "chat.completion" {
+			choice["message"] = map[string]any{"role": "assistant", "content": res.Text}
+		} else {
+			choice["text"] = res.Text
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "object": object, "created": created, "model": info.ID,
+			"choices": []any{choice}, "usage": usage(res), "aria": h.extra(id, res)})
+		return
+	}
+
+	sse := &sseWriter{w: w}
+	chunk := object
+	if object == "chat.completion" {
+		chunk = "chat.completion.chunk"
+	}
+	send := func(choices []any, extra map[string]any) error {
+		m := map[string]any{"id": id, "object": chunk, "created": created, "model": info.ID, "choices": choices}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return sse.send(m)
+	}
+	delta := func(text string, first bool, finish any) []any {
+		c := map[string]any{"index": 0, "finish_reason": finish, "logprobs": nil}
+		if object == "chat.completion" {
+			d := map[string]any{}
+			if first {
+				d["role"] = "assistant"
+			}
+			if text != "" || first {
+				d["content"] = text
+			}
+			c["delta"] = d
+		} else {
+			c["text"] = text
+		}
+		return []any{c}
+	}
+	first := true
+	res, err := h.o.Sched.Generate(ctx, id, req, func(t inference.Token) error {
+		if t.Text == "" && !first {
+			return nil // a partial character or a possible stop string: nothing to show yet
+		}
+		e := send(delta(t.Text, first, nil), nil)
+		first = false
+		return e
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return // the client left; its generation was cancelled
+		}
+		if !sse.started {
+			h.fail(w, err)
+			return
+		}
+		_ = sse.send(map[string]any{"error": apiError{Message: err.Error(), Type: typeServer}})
+		return
+	}
+	if first {
+		_ = send(delta("", true, nil), nil)
+	}
+	final := map[string]any{}
+	if p.StreamOptions == nil || !p.StreamOptions.IncludeUsage {
+		final["aria"] = h.extra(id, res)
+	}
+	_ = send(delta("", false, res.FinishReason), final)
+	if p.StreamOptions != nil && p.StreamOptions.IncludeUsage {
+		_ = send([]any{}, map[string]any{"usage": usage(res), "aria": h.extra(id, res)})
+	}
+	sse.done()
+}
+
+// extra is the "aria" object: speeds from the engine, energy from the meter when there is one.
+func (h *Handler) extra(id string, res inference.Result) map[string]any {
+	m := map[string]any{"prompt_tokens_per_s": res.PromptPerSec, "tokens_per_s": res.GeneratePerSec}
+	if h.o.Extra != nil {
+		if e, ok := h.o.Extra(id).(map[string]any); ok {
+			for k, v := range e {
+				m[k] = v
+			}
+		}
+	}
+	return m
+}
+
+// sseWriter writes server-sent events, sending the headers with the first event.
+type sseWriter struct {
+	w       http.ResponseWriter
+	started bool
+}
+
+func (s *sseWriter) start() {
+	if s.started {
+		return
+	}
+	s.started = true
+	h := s.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	s.w.WriteHeader(http.StatusOK)
+}
+
+func (s *sseWriter) send(v any) error {
+	s.start()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(s.w, "data: %s\n\n", b); err != nil {
+		return err
+	}
+	if f, ok := s.w.(http.Flusher); ok {
+		f.Flush()
+	}
+	return nil
+}
+
+func (s *sseWriter) done() {
+	s.start()
+	fmt.Fprint(s.w, "data: [DONE]\n\n")
+	if f, ok := s.w.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/node"
+	"github.com/aria-node/aria/inference/model"
+)
+
+// serveFlags are the node's command-line settings, shared by `serve` and the desktop app.
+type serveFlags struct {
+	model, addr, apiKey, dataDir, cache string
+	threads, ctx, queue                 int
+}
+
+// NodeConfig is the node configuration the desktop app starts with (defaults and environment).
+func NodeConfig(stdio IO) (node.Config, error) {
+	return (&serveFlags{addr: node.DefaultAddr, cache: "f16"}).config(stdio)
+}
+
+func (f *serveFlags) config(stdio IO) (node.Config, error) {
+	dir := f.dataDir
+	if dir == "" {
+		d, err := DataDir()
+		if err != nil {
+			return node.Config{}, fmt.Errorf("data directory: %w", err)
+		}
+		dir = d
+	}
+	cache, err := model.ParseCacheType(f.cache)
+	if err != nil {
+		return node.Config{}, err
+	}
+	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
+		Context: f.ctx, Queue: f.queue, Cache: cache, Frontend: stdio.Frontend, Version: Version}, nil
+}
+
+func serveCmd(stdio IO) *cobra.Command {
+	f := &serveFlags{}
+	c := &cobra.Command{
+		Use:   "serve [--model FILE] [--addr HOST:PORT]",
+		Short: "Run the node headless: OpenAI-compatible API and the app in a browser",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.config(stdio)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			n, err := node.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdio.Out, "ARIA node listening on %s\n", n.URL())
+			if !api.IsLoopback(cfg.Addr) {
+				fmt.Fprintf(stdio.Out, "API key (send as Authorization: Bearer KEY): %s\n", n.APIKey())
+			}
+			if info, ok := n.Scheduler().Model(); ok {
+				fmt.Fprintf(stdio.Err, "model %s loaded (%d threads, %s kernels)\n", info.ID, info.Threads, info.Kernels)
+			} else {
+				fmt.Fprintln(stdio.Err, "no model loaded: pass --model FILE, or load one from the app")
+			}
+			select {
+			case <-ctx.Done():
+			case <-waitC(n):
+			}
+			fmt.Fprintln(stdio.Err, "shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			return n.Shutdown(sctx)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&f.model, "model", "m", "", "model file (GGUF) to load at start")
+	fl.StringVar(&f.addr, "addr", node.DefaultAddr, "listen address (port 0 picks a free one; off loopback an API key is required)")
+	fl.StringVar(&f.apiKey, "api-key", "", "API key required off loopback (default: generated and stored in the data directory)")
+	fl.StringVar(&f.dataDir, "data-dir", "", "data directory (default: the per-user one, or $ARIA_DATA_DIR)")
+	fl.IntVarP(&f.threads, "threads", "t", 0, "worker threads (0: physical cores)")
+	fl.IntVarP(&f.ctx, "ctx", "c", 4096, "context window in tokens")
+	fl.IntVar(&f.queue, "queue", 16, "requests that may wait for the engine (beyond: 429)")
+	fl.StringVar(&f.cache, "cache-type", "f16", "KV cache type: f16 or f32")
+	return c
+}
+
+func waitC(n *node.Node) <-chan struct{} {
+	c := make(chan struct{})
+	go func() { _ = n.Wait(); close(c) }()
+	return c
+}

@@ -1,0 +1,173 @@
+// Package node builds the node's services from one Config, starts them in order and stops them
+// in reverse: the scheduler (engine), the HTTP API and the app's endpoints.
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference/model"
+)
+
+// Config is everything a node needs; the CLI and the desktop app fill it.
+type Config struct {
+	DataDir  string // identity, models, keys
+	Model    string // model file to load at start ("" : the newest local model, if any)
+	Addr     string // HTTP listen address; default 127.0.0.1:8741
+	APIKey   string // required off loopback; generated and stored when empty
+	Threads  int
+	Context  int
+	Queue    int
+	Cache    model.CacheType
+	Frontend fs.FS // the built web interface, served at / (nil: none)
+	Version  string
+	Log      *slog.Logger
+}
+
+// DefaultAddr is the API's default address: loopback only.
+const DefaultAddr = "127.0.0.1:8741"
+
+// Node is a running node.
+type Node struct {
+	cfg    Config
+	sched  *scheduler.Scheduler
+	srv    *http.Server
+	ln     net.Listener
+	url    string
+	key    string
+	once   sync.Once
+	served chan error
+}
+
+// ModelsDir is where model files live.
+func (c *Config) ModelsDir() string { return filepath.Join(c.DataDir, "models") }
+
+// Start builds and starts the node's services. The API listens when Start returns.
+func Start(ctx context.Context, cfg Config) (*Node, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("node: no data directory")
+	}
+	if err := os.MkdirAll(cfg.ModelsDir(), 0o755); err != nil {
+		return nil, fmt.Errorf("node: data directory: %w", err)
+	}
+	n := &Node{cfg: cfg, served: make(chan error, 1)}
+	loopback := api.IsLoopback(cfg.Addr)
+	n.key = cfg.APIKey
+	if !loopback && n.key == "" {
+		k, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "api-key"))
+		if err != nil {
+			return nil, err
+		}
+		n.key = k
+	}
+	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache}, nil)
+	if cfg.Model != "" {
+		if _, err := n.sched.Load(ctx, cfg.Model); err != nil {
+			return nil, fmt.Errorf("node: %w", err)
+		}
+	}
+	h := api.New(api.Options{
+		Sched: n.sched, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+		Static: cfg.Frontend, Version: cfg.Version,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		n.sched.Close()
+		return nil, fmt.Errorf("node: listen on %s: %w", cfg.Addr, err)
+	}
+	n.ln = ln
+	n.url = "http://" + ln.Addr().String()
+	n.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { n.served <- n.srv.Serve(ln) }()
+	cfg.Log.Info("node started", "url", n.url, "auth", !loopback)
+	return n, nil
+}
+
+// URL is the API's base URL.
+func (n *Node) URL() string { return n.url }
+
+// APIKey is the key clients send off loopback ("" on loopback).
+func (n *Node) APIKey() string { return n.key }
+
+// Scheduler gives access to the engine's queue.
+func (n *Node) Scheduler() *scheduler.Scheduler { return n.sched }
+
+// Wait blocks until the server stops.
+func (n *Node) Wait() error {
+	err := <-n.served
+	n.served <- err
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting requests, lets running ones finish until ctx ends, then stops the
+// engine.
+func (n *Node) Shutdown(ctx context.Context) error {
+	var err error
+	n.once.Do(func() {
+		err = n.srv.Shutdown(ctx)
+		n.sched.Close()
+	})
+	return err
+}
+
+// Close stops the node at once.
+func (n *Node) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return n.Shutdown(ctx)
+}
+
+// localModels lists the GGUF files of the models directory.
+func (n *Node) localModels() []api.LocalModel {
+	ents, err := os.ReadDir(n.cfg.ModelsDir())
+	if err != nil {
+		return nil
+	}
+	var out []api.LocalModel
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".gguf") {
+			continue
+		}
+		out = append(out, api.LocalModel{ID: strings.TrimSuffix(e.Name(), ".gguf"), Path: filepath.Join(n.cfg.ModelsDir(), e.Name())})
+	}
+	return out
+}
+
+// loadOrCreateKey reads the stored API key, or creates one (0600).
+func loadOrCreateKey(path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	k := "aria-" + hex.EncodeToString(b[:])
+	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("store the API key: %w", err)
+	}
+	return k, nil
+}
