@@ -29,7 +29,7 @@ define apt-install
 endef
 
 .PHONY: all deps deps-go deps-gui deps-node deps-test frontend build build-headless run test test-go \
-	test-arm64 test-purego test-fuzz test-cli test-frontend test-e2e test-window vet fmt-check fuzz clean
+	test-arm64 test-purego test-fuzz test-cli deps-clients test-frontend test-e2e test-window vet fmt-check fuzz clean
 
 all: build
 
@@ -90,7 +90,11 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test-go: build
+## deps-clients: the OpenAI npm client the API tests drive (backend/api/testdata/openai-client).
+deps-clients: deps-node
+	cd backend/api/testdata/openai-client && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+test-go: build deps-clients
 	ARIA_BIN=$(abspath $(BIN)) ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
 
 ## test-arm64: the NEON kernels, bit-exact against the portable ones, under QEMU — with the

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os/signal"
 	"syscall"
 	"time"
@@ -39,7 +40,8 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 		return node.Config{}, err
 	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
-		Context: f.ctx, Queue: f.queue, Cache: cache, Frontend: stdio.Frontend, Version: Version}, nil
+		Context: f.ctx, Queue: f.queue, Cache: cache, Frontend: stdio.Frontend, Version: Version,
+		Log: slog.New(slog.NewTextHandler(stdio.Err, nil))}, nil
 }
 
 func serveCmd(stdio IO) *cobra.Command {
