@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Client } from './api/client';
+import type { AriaStats, MetricsEvent, ModelsResponse, Progress, Status } from './api/types';
+import { Chat } from './components/Chat';
+import { ModelPicker } from './components/ModelPicker';
+import { ModelsPage } from './components/ModelsPage';
+import { StatusBar } from './components/StatusBar';
+import { Welcome } from './components/Welcome';
+
+const empty: ModelsResponse = { catalogue: [], local: [], downloads: [] };
+
+export function App({ client }: { client: Client }) {
+  const [page, setPage] = useState<'chat' | 'models'>('chat');
+  const [status, setStatus] = useState<Status | null>(null);
+  const [models, setModels] = useState<ModelsResponse>(empty);
+  const [live, setLive] = useState<AriaStats>({});
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [st, ms] = await Promise.all([client.status(), client.models().catch(() => empty)]);
+      setStatus(st);
+      setModels(ms);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [client]);
+
+  useEffect(() => {
+    void refresh();
+    const stop = client.events(['metrics', 'download', 'node'], (type, data) => {
+      if (type === 'metrics') {
+        const m = data as MetricsEvent;
+        setLive({ mj_per_token: m.mj_per_token, energy_kind: m.energy_kind, energy_detail: m.energy_detail });
+      } else if (type === 'download') {
+        const p = data as Progress;
+        setModels((ms) => ({ ...ms, downloads: [...ms.downloads.filter((d) => d.id !== p.id), p] }));
+        if (p.state === 'done') void refresh();
+      } else {
+        void refresh();
+      }
+    });
+    return stop;
+  }, [client, refresh]);
+
+  const act = (f: () => Promise<unknown>) => async () => {
+    setError(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    await refresh();
+  };
+  const load = async (name: string) => {
+    setLoading(true);
+    await act(() => client.load(name))();
+    setLoading(false);
+  };
+  const ready = !!status?.model;
+  const current = status?.model?.id ?? null;
+
+  return (
+    <div className="app">
+      <header>
+        <h1>ARIA</h1>
+        <nav>
+          <button aria-pressed={page === 'chat'} onClick={() => setPage('chat')}>Chat</button>
+          <button aria-pressed={page === 'models'} onClick={() => setPage('models')}>Models</button>
+        </nav>
+      </header>
+      {error && <p role="alert" className="error">{error}</p>}
+      <main>
+        {page === 'chat' && !ready && status && (
+          <Welcome catalogue={models.catalogue} onDownload={(id) => { void act(() => client.download(id))(); setPage('models'); }}
+            onDemo={act(() => client.demo())} />
+        )}
+        {page === 'chat' && ready && (
+          <Chat client={client} ready={ready && !loading} live={live}
+            picker={<ModelPicker models={models.local} current={current} busy={loading} onPick={load} />} />
+        )}
+        {page === 'models' && (
+          <ModelsPage models={models} onDownload={(id) => void act(() => client.download(id))()}
+            onCancel={(id) => void act(() => client.cancelDownload(id))()} onLoad={load}
+            onRemove={(n) => void act(() => client.remove(n))()} onImport={(p) => void act(() => client.importFile(p))()} />
+        )}
+      </main>
+      <StatusBar status={status} url={client.url} />
+    </div>
+  );
+}

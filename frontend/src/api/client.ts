@@ -1,0 +1,146 @@
+// The one adapter between the interface and the node. In the desktop window the Go binding
+// window.go.main.App.NodeURL() says where the node listens; in a browser the page was served by
+// the node itself. Either way everything goes over the node's HTTP API.
+import { SSEParser } from './sse';
+import type {
+  AriaStats, ApiErrorBody, ChatMessage, LocalModel, ModelsResponse, SamplingSettings, Status, Usage,
+} from './types';
+
+interface WailsWindow {
+  go?: { main?: { App?: { NodeURL(): Promise<{ url: string; key: string }> } } };
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, message: string, public code?: string | null) {
+    super(message);
+  }
+}
+
+export interface Endpoint {
+  url: string;
+  key: string;
+}
+
+/** endpoint finds the node: the Wails binding when present, else this page's origin. */
+export async function endpoint(win: Window & WailsWindow = window as Window & WailsWindow): Promise<Endpoint> {
+  const bind = win.go?.main?.App;
+  if (bind) return bind.NodeURL();
+  const key = new URLSearchParams(win.location.search).get('key') ?? '';
+  return { url: win.location.origin, key };
+}
+
+export interface StreamHandlers {
+  onText(piece: string): void;
+  onDone(r: { finish: string | null; usage: Usage | null; aria: AriaStats | null }): void;
+}
+
+export class Client {
+  constructor(private ep: Endpoint, private f: typeof fetch = fetch.bind(globalThis)) {}
+
+  get url(): string {
+    return this.ep.url;
+  }
+
+  private headers(json = false): HeadersInit {
+    const h: Record<string, string> = {};
+    if (this.ep.key) h.Authorization = `Bearer ${this.ep.key}`;
+    if (json) h['Content-Type'] = 'application/json';
+    return h;
+  }
+
+  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const r = await this.f(this.ep.url + path, { ...init, headers: this.headers(init.body !== undefined) });
+    if (!r.ok) throw await toError(r);
+    return (await r.json()) as T;
+  }
+
+  status(): Promise<Status> {
+    return this.request('/api/status');
+  }
+
+  models(): Promise<ModelsResponse> {
+    return this.request('/api/models');
+  }
+
+  download(id: string): Promise<unknown> {
+    return this.request('/api/models/download', { method: 'POST', body: JSON.stringify({ id }) });
+  }
+
+  cancelDownload(id: string): Promise<unknown> {
+    return this.request('/api/models/cancel', { method: 'POST', body: JSON.stringify({ id }) });
+  }
+
+  load(name: string): Promise<unknown> {
+    return this.request('/api/models/load', { method: 'POST', body: JSON.stringify({ name }) });
+  }
+
+  importFile(path: string): Promise<LocalModel> {
+    return this.request('/api/models/import', { method: 'POST', body: JSON.stringify({ path }) });
+  }
+
+  demo(): Promise<LocalModel> {
+    return this.request('/api/models/demo', { method: 'POST', body: '{}' });
+  }
+
+  remove(name: string): Promise<unknown> {
+    return this.request(`/api/models/${encodeURIComponent(name)}`, { method: 'DELETE' });
+  }
+
+  /** chat streams an answer; abort the signal to stop (the node cancels the generation). */
+  async chat(messages: ChatMessage[], s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal): Promise<void> {
+    const body: Record<string, unknown> = {
+      messages: s.system ? [{ role: 'system', content: s.system }, ...messages] : messages,
+      temperature: s.temperature,
+      top_p: s.top_p,
+      max_tokens: s.max_tokens,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    if (s.seed !== null) body.seed = s.seed;
+    const r = await this.f(this.ep.url + '/v1/chat/completions', {
+      method: 'POST', headers: this.headers(true), body: JSON.stringify(body), signal,
+    });
+    if (!r.ok || !r.body) throw await toError(r);
+    const parser = new SSEParser();
+    const reader = r.body.getReader();
+    let finish: string | null = null;
+    let usage: Usage | null = null;
+    let aria: AriaStats | null = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      for (const ev of parser.push(value)) {
+        if (ev.data === '[DONE]') {
+          h.onDone({ finish, usage, aria });
+          return;
+        }
+        const c = JSON.parse(ev.data);
+        if (c.error) throw new ApiError(500, c.error.message, c.error.code);
+        const choice = c.choices?.[0];
+        if (choice?.delta?.content) h.onText(choice.delta.content);
+        if (choice?.finish_reason) finish = choice.finish_reason;
+        if (c.usage) usage = c.usage;
+        if (c.aria) aria = c.aria;
+      }
+    }
+    h.onDone({ finish, usage, aria });
+  }
+
+  /** events subscribes to the node's event stream. */
+  events(types: string[], on: (type: string, data: unknown) => void): () => void {
+    const q = new URLSearchParams({ types: types.join(',') });
+    if (this.ep.key) q.set('key', this.ep.key);
+    const es = new EventSource(`${this.ep.url}/api/events?${q}`);
+    for (const t of types) es.addEventListener(t, (e) => on(t, JSON.parse((e as MessageEvent).data)));
+    return () => es.close();
+  }
+}
+
+async function toError(r: Response): Promise<ApiError> {
+  try {
+    const b = (await r.json()) as ApiErrorBody;
+    return new ApiError(r.status, b.error.message, b.error.code);
+  } catch {
+    return new ApiError(r.status, `${r.status} ${r.statusText}`);
+  }
+}

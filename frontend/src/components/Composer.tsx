@@ -1,0 +1,45 @@
+import { useState, type KeyboardEvent } from 'react';
+
+export interface ComposerProps {
+  busy: boolean;
+  disabled: boolean;
+  onSend(text: string): void;
+  onStop(): void;
+}
+
+/** Composer is the input box: Enter sends, Shift+Enter starts a new line. */
+export function Composer({ busy, disabled, onSend, onStop }: ComposerProps) {
+  const [text, setText] = useState('');
+  const send = () => {
+    const t = text.trim();
+    if (!t || busy || disabled) return;
+    onSend(t);
+    setText('');
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      send();
+    }
+  };
+  return (
+    <div className="composer">
+      <label htmlFor="chat-input" className="sr-only">Message</label>
+      <textarea
+        id="chat-input"
+        data-testid="chat-input"
+        placeholder={disabled ? 'Load a model first' : 'Write a message (Enter sends, Shift+Enter for a new line)'}
+        value={text}
+        disabled={disabled}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKey}
+        rows={3}
+      />
+      {busy ? (
+        <button data-testid="stop" onClick={onStop}>Stop</button>
+      ) : (
+        <button data-testid="send" onClick={send} disabled={disabled || !text.trim()}>Send</button>
+      )}
+    </div>
+  );
+}
