@@ -19,7 +19,10 @@ import (
 	"time"
 
 	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/events"
+	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
 )
 
@@ -34,8 +37,12 @@ type Config struct {
 	Queue    int
 	Cache    model.CacheType
 	Frontend fs.FS // the built web interface, served at / (nil: none)
-	Version  string
-	Log      *slog.Logger
+	// WattsPerCore sets the energy estimate's power per busy core (0: the default model); it is
+	// used only where no energy counter can be read.
+	WattsPerCore float64
+	PowercapRoot string // default /sys/class/powercap
+	Version      string
+	Log          *slog.Logger
 }
 
 // DefaultAddr is the API's default address: loopback only.
@@ -45,6 +52,9 @@ const DefaultAddr = "127.0.0.1:8741"
 type Node struct {
 	cfg    Config
 	sched  *scheduler.Scheduler
+	bus    *events.Bus
+	meter  *metrics.Meter
+	stop   context.CancelFunc
 	srv    *http.Server
 	ln     net.Listener
 	url    string
@@ -80,7 +90,13 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		}
 		n.key = k
 	}
-	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache}, nil)
+	n.bus = events.NewBus(0)
+	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
+	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache},
+		observer{n.meter, n.bus})
+	bg, stop := context.WithCancel(context.Background())
+	n.stop = stop
+	go n.meter.Run(bg, time.Second)
 	if cfg.Model != "" {
 		if _, err := n.sched.Load(ctx, cfg.Model); err != nil {
 			return nil, fmt.Errorf("node: %w", err)
@@ -89,6 +105,9 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	h := api.New(api.Options{
 		Sched: n.sched, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Static: cfg.Frontend, Version: cfg.Version,
+		Mounts: map[string]http.Handler{"GET /api/events": http.HandlerFunc(n.bus.ServeSSE)},
+		Extra:  n.extra,
+		Status: n.status,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -127,10 +146,42 @@ func (n *Node) Wait() error {
 func (n *Node) Shutdown(ctx context.Context) error {
 	var err error
 	n.once.Do(func() {
+		n.bus.Close() // ends the event streams, which would hold Shutdown
 		err = n.srv.Shutdown(ctx)
 		n.sched.Close()
+		n.stop()
 	})
 	return err
+}
+
+// Bus is the node's event bus.
+func (n *Node) Bus() *events.Bus { return n.bus }
+
+// observer feeds the meter and publishes every token on the bus.
+type observer struct {
+	*metrics.Meter
+	bus *events.Bus
+}
+
+func (o observer) Token(id string, t inference.Token) {
+	o.Meter.Token(id, t)
+	if t.Text != "" {
+		o.bus.Publish("token", map[string]string{"id": id, "text": t.Text})
+	}
+}
+
+// extra is the "aria" object of an API response: the meter's figures for the request.
+func (n *Node) extra(id string) any {
+	r, ok := n.meter.Report(id)
+	if !ok {
+		return nil
+	}
+	return map[string]any{"mj_per_token": r.MJPerToken, "energy_mj": r.EnergyMJ, "energy_kind": r.EnergyKind, "energy_detail": r.EnergyDetail}
+}
+
+func (n *Node) status() map[string]any {
+	src := n.meter.Source()
+	return map[string]any{"address": n.url, "energy_kind": src.Kind(), "energy_detail": src.Describe()}
 }
 
 // Close stops the node at once.
