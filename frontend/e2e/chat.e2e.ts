@@ -1,0 +1,69 @@
+// End to end: a real node serving a synthetic model and this interface, driven in Debian's
+// Chromium through playwright-core (never a downloaded browser). Saves docs/screenshot-chat.png.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = process.env.ARIA_BIN ?? join(repo, 'bin/aria');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+let node: ChildProcess | undefined;
+let browser: Browser | undefined;
+let url = '';
+const tmp = mkdtempSync(join(tmpdir(), 'aria-e2e-'));
+
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run make build first`);
+  if (!existsSync(browserPath)) throw new Error(`${browserPath} is missing: apt-get install chromium (make test does)`);
+  const model = join(tmp, 'demo-random.gguf');
+  const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
+  if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+  node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`no listening line from aria serve: ${out}`)), 30_000);
+    node!.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /ARIA node listening on (\S+)/.exec(out);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    node!.on('exit', (code) => fail(new Error(`aria serve exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  node?.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+it('streams an answer and shows tokens/s and mJ/token with their label', async () => {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.getByTestId('chat-input').fill('Tell me a story about a small computer.');
+  await page.getByTestId('send').click();
+
+  // The assistant's message grows while tokens stream in.
+  const answer = page.getByTestId('message').nth(1);
+  const lengths = new Set<number>();
+  for (let i = 0; i < 200 && lengths.size < 3; i++) {
+    lengths.add(((await answer.textContent()) ?? '').length);
+    await page.waitForTimeout(10);
+  }
+  expect(lengths.size).toBeGreaterThanOrEqual(2);
+
+  await page.getByTestId('send').waitFor({ timeout: 60_000 }); // generation finished
+  const tps = Number(await page.getByTestId('tokens-per-s').textContent());
+  expect(tps).toBeGreaterThan(0);
+  const mj = Number(await page.getByTestId('mj-per-token').textContent());
+  expect(mj).toBeGreaterThan(0);
+  const kind = await page.getByTestId('energy-kind').textContent();
+  expect(['measured', 'estimated']).toContain(kind);
+  console.log(`UI showed ${tps} tokens/s, ${mj} mJ/token (${kind})`);
+  await page.screenshot({ path: join(repo, 'docs/screenshot-chat.png') });
+});
