@@ -21,6 +21,7 @@ import (
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/metrics"
+	"github.com/aria-node/aria/backend/models"
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -41,6 +42,7 @@ type Config struct {
 	// used only where no energy counter can be read.
 	WattsPerCore float64
 	PowercapRoot string // default /sys/class/powercap
+	HubURL       string // Hugging Face (default https://huggingface.co; tests use a local server)
 	Version      string
 	Log          *slog.Logger
 }
@@ -55,6 +57,9 @@ type Node struct {
 	bus    *events.Bus
 	meter  *metrics.Meter
 	stop   context.CancelFunc
+	bg     context.Context // lives until Shutdown: downloads, the metrics sampler
+	models *models.Manager
+	dl     *downloads
 	srv    *http.Server
 	ln     net.Listener
 	url    string
@@ -95,22 +100,40 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache},
 		observer{n.meter, n.bus})
 	bg, stop := context.WithCancel(context.Background())
-	n.stop = stop
+	n.bg, n.stop = bg, stop
 	go n.meter.Run(bg, time.Second)
+	mm, err := models.New(cfg.ModelsDir())
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	if cfg.HubURL != "" {
+		mm.BaseURL = cfg.HubURL
+	}
+	n.models = mm
+	n.dl = &downloads{cancel: map[string]context.CancelFunc{}, last: map[string]models.Progress{}, publish: n.bus.Publish}
 	if cfg.Model != "" {
 		if _, err := n.sched.Load(ctx, cfg.Model); err != nil {
+			stop()
+			n.sched.Close()
 			return nil, fmt.Errorf("node: %w", err)
+		}
+	} else if p := newestModel(mm.List()); p != "" {
+		// The app reopens with the model used last (the newest file) instead of an empty chat.
+		if _, err := n.sched.Load(ctx, p); err != nil {
+			cfg.Log.Warn("could not load the newest local model", "path", p, "err", err)
 		}
 	}
 	h := api.New(api.Options{
 		Sched: n.sched, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Static: cfg.Frontend, Version: cfg.Version,
-		Mounts: map[string]http.Handler{"GET /api/events": http.HandlerFunc(n.bus.ServeSSE)},
+		Mounts: n.appMounts(),
 		Extra:  n.extra,
 		Status: n.status,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		stop()
 		n.sched.Close()
 		return nil, fmt.Errorf("node: listen on %s: %w", cfg.Addr, err)
 	}
@@ -191,18 +214,11 @@ func (n *Node) Close() error {
 	return n.Shutdown(ctx)
 }
 
-// localModels lists the GGUF files of the models directory.
+// localModels lists the models directory for the OpenAI layer.
 func (n *Node) localModels() []api.LocalModel {
-	ents, err := os.ReadDir(n.cfg.ModelsDir())
-	if err != nil {
-		return nil
-	}
 	var out []api.LocalModel
-	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".gguf") {
-			continue
-		}
-		out = append(out, api.LocalModel{ID: strings.TrimSuffix(e.Name(), ".gguf"), Path: filepath.Join(n.cfg.ModelsDir(), e.Name())})
+	for _, l := range n.models.List() {
+		out = append(out, api.LocalModel{ID: l.Name, Path: l.Path})
 	}
 	return out
 }
@@ -221,4 +237,16 @@ func loadOrCreateKey(path string) (string, error) {
 		return "", fmt.Errorf("store the API key: %w", err)
 	}
 	return k, nil
+}
+
+// newestModel is the most recently written local model file, or "".
+func newestModel(ls []models.Local) string {
+	var best string
+	var bestT time.Time
+	for _, l := range ls {
+		if st, err := os.Stat(l.Path); err == nil && st.ModTime().After(bestT) {
+			best, bestT = l.Path, st.ModTime()
+		}
+	}
+	return best
 }

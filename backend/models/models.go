@@ -1,0 +1,218 @@
+// Package models manages the node's model files: a catalogue of known BitNet GGUF models,
+// resumable and verified downloads from Hugging Face, import of local files, and the offline
+// demo model.
+package models
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/aria-node/aria/inference/gguf"
+	"github.com/aria-node/aria/inference/synth"
+)
+
+//go:embed catalogue.json
+var catalogueJSON []byte
+
+// Entry is a model of the catalogue.
+type Entry struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Repo        string `json:"repo,omitempty"`
+	File        string `json:"file"`
+	Revision    string `json:"revision,omitempty"`
+	Size        int64  `json:"size"`
+	// SizeApproximate marks a size not confirmed from the source; the download uses the size
+	// the server reports.
+	SizeApproximate bool `json:"size_approximate,omitempty"`
+	// SHA256 pins the file's hash; when empty, the download takes the hash Hugging Face computed
+	// at upload (the LFS object id, sent as X-Linked-Etag) and verifies against it.
+	SHA256    string `json:"sha256"`
+	Synthetic bool   `json:"synthetic,omitempty"`
+}
+
+// Local is a model file in the models directory.
+type Local struct {
+	Name        string `json:"name"` // file name without .gguf
+	File        string `json:"file"`
+	Path        string `json:"-"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256,omitempty"`
+	CatalogueID string `json:"catalogue_id,omitempty"`
+}
+
+// Errors callers branch on.
+var (
+	ErrUnknown    = errors.New("no such model in the catalogue")
+	ErrInProgress = errors.New("this model is already being downloaded")
+	ErrChecksum   = errors.New("checksum mismatch")
+	ErrNoSpace    = errors.New("not enough disk space")
+	ErrExists     = errors.New("a model with this name already exists")
+)
+
+// Manager manages one models directory. It is safe for concurrent use.
+type Manager struct {
+	Dir     string
+	BaseURL string       // https://huggingface.co unless a test points elsewhere
+	Client  *http.Client // nil: a client without an overall timeout (files are large)
+	// FreeSpace reports the bytes available in dir (tests replace it).
+	FreeSpace func(dir string) (uint64, error)
+
+	catalogue []Entry
+	mu        sync.Mutex
+	busy      map[string]bool
+}
+
+// New returns a manager for dir, creating it.
+func New(dir string) (*Manager, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("models directory: %w", err)
+	}
+	var cat []Entry
+	if err := json.Unmarshal(catalogueJSON, &cat); err != nil {
+		return nil, fmt.Errorf("catalogue: %w", err)
+	}
+	return &Manager{Dir: dir, BaseURL: "https://huggingface.co", Client: &http.Client{}, FreeSpace: freeSpace,
+		catalogue: cat, busy: map[string]bool{}}, nil
+}
+
+func freeSpace(dir string) (uint64, error) {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return st.Bavail * uint64(st.Bsize), nil
+}
+
+// Catalogue lists the known models.
+func (m *Manager) Catalogue() []Entry { return append([]Entry(nil), m.catalogue...) }
+
+// SetCatalogue replaces the catalogue (tests, and future catalogue updates).
+func (m *Manager) SetCatalogue(c []Entry) { m.catalogue = append([]Entry(nil), c...) }
+
+// Entry finds a catalogue entry.
+func (m *Manager) Entry(id string) (Entry, error) {
+	for _, e := range m.catalogue {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return Entry{}, fmt.Errorf("%w: %q", ErrUnknown, id)
+}
+
+// List returns the complete model files of the directory (never a partial download).
+func (m *Manager) List() []Local {
+	ents, err := os.ReadDir(m.Dir)
+	if err != nil {
+		return nil
+	}
+	var out []Local
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".gguf") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		l := Local{Name: strings.TrimSuffix(e.Name(), ".gguf"), File: e.Name(), Path: filepath.Join(m.Dir, e.Name()), Size: info.Size()}
+		if b, err := os.ReadFile(l.Path + ".sha256"); err == nil {
+			l.SHA256 = strings.TrimSpace(string(b))
+		}
+		for _, c := range m.catalogue {
+			if c.File == e.Name() {
+				l.CatalogueID = c.ID
+			}
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Path returns the path of a local model by name.
+func (m *Manager) Path(name string) (string, error) {
+	for _, l := range m.List() {
+		if l.Name == name {
+			return l.Path, nil
+		}
+	}
+	return "", fmt.Errorf("no local model named %q", name)
+}
+
+// Remove deletes a local model.
+func (m *Manager) Remove(name string) error {
+	p, err := m.Path(name)
+	if err != nil {
+		return err
+	}
+	os.Remove(p + ".sha256")
+	return os.Remove(p)
+}
+
+func (m *Manager) claim(key string) (release func(), err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.busy[key] {
+		return nil, fmt.Errorf("%w: %s", ErrInProgress, key)
+	}
+	m.busy[key] = true
+	return func() { m.mu.Lock(); delete(m.busy, key); m.mu.Unlock() }, nil
+}
+
+// Demo writes (once) the synthetic demo model and returns it.
+func (m *Manager) Demo() (Local, error) {
+	e, err := m.Entry("demo-random")
+	if err != nil {
+		return Local{}, err
+	}
+	p := filepath.Join(m.Dir, e.File)
+	if _, err := os.Stat(p); err != nil {
+		release, err := m.claim(e.ID)
+		if err != nil {
+			return Local{}, err
+		}
+		defer release()
+		o := synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1, Name: "ARIA demo (random weights)"}
+		if err := synth.Write(p, o); err != nil {
+			return Local{}, fmt.Errorf("demo model: %w", err)
+		}
+	}
+	for _, l := range m.List() {
+		if l.File == e.File {
+			return l, nil
+		}
+	}
+	return Local{}, errors.New("demo model: written but not listed")
+}
+
+// checkGGUF makes sure path is a GGUF file that parses.
+func checkGGUF(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	f.Close()
+	if err != nil || string(magic[:]) != "GGUF" {
+		return fmt.Errorf("%s is not a GGUF file", filepath.Base(path))
+	}
+	g, err := gguf.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return g.Close()
+}
