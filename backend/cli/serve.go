@@ -19,6 +19,7 @@ import (
 type serveFlags struct {
 	model, addr, apiKey, dataDir, cache string
 	threads, ctx, queue                 int
+	watts                               float64
 }
 
 // NodeConfig is the node configuration the desktop app starts with (defaults and environment).
@@ -40,7 +41,7 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 		return node.Config{}, err
 	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
-		Context: f.ctx, Queue: f.queue, Cache: cache, Frontend: stdio.Frontend, Version: Version,
+		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil))}, nil
 }
 
@@ -89,6 +90,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.IntVarP(&f.ctx, "ctx", "c", 4096, "context window in tokens")
 	fl.IntVar(&f.queue, "queue", 16, "requests that may wait for the engine (beyond: 429)")
 	fl.StringVar(&f.cache, "cache-type", "f16", "KV cache type: f16 or f32")
+	fl.Float64Var(&f.watts, "watts-per-core", 0, "power per busy core for the energy estimate where no energy counter is readable (0: 10 W on x86, 3 W on arm64)")
 	return c
 }
 
