@@ -2,6 +2,9 @@
 
 package kernels
 
+// opsAsm: ops_amd64.s implements the element-wise kernels.
+const opsAsm = true
+
 // The element-wise kernels of ops_amd64.s (contract in ops_dispatch.go, ops_quant.go): n is a
 // positive multiple of 16 elements.
 

@@ -9,7 +9,7 @@ import "math"
 // float64 sums follow sumLanes64.
 
 // asmOps reports whether the assembly tier handles the first n&^15 elements.
-func asmOps(n int) bool { return fopsLevel != fopsPortable && n >= 16 }
+func asmOps(n int) bool { return opsAsm && fopsLevel != fopsPortable && n >= 16 }
 
 // sumLanes64 is the canonical float64 sum of RMSNorm and Softmax: 16 lanes, lane l adding
 // float64(v[i]) (squared: float64(float32(v[i]·v[i]))) for i ≡ l (mod 16) below len(v)&^15 in

@@ -1,8 +1,10 @@
-//go:build purego || !(amd64 || arm64)
+//go:build purego || !amd64
 
 package kernels
 
-// Without assembly only the portable tier exists; the opsArch functions are never called.
+// Without element-wise assembly (arm64 has none yet: its float tier runs these ops in Go)
+// the opsArch functions are never called.
+const opsAsm = false
 
 func opsSumSqArch(x *float32, n int) float64               { panic("kernels: no float assembly") }
 func opsScaleArch(dst, x *float32, n int, s float32)       { panic("kernels: no float assembly") }

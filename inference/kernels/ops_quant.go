@@ -15,7 +15,7 @@ import (
 
 // quantizeQ8K is quant.QuantizeQ8K.
 func quantizeQ8K(x []float32, dst *quant.Q8K) {
-	if fopsLevel == fopsPortable || len(x)%quant.QK != 0 {
+	if !opsAsm || fopsLevel == fopsPortable || len(x)%quant.QK != 0 {
 		quant.QuantizeQ8K(x, dst) // also its length check
 		return
 	}
@@ -68,7 +68,7 @@ func nearestInt(v float32) int32 {
 
 // t2Sums sets c[16g + l] = −Σ of the 16 int8 of group g of p that lane l multiplies (t2Act).
 func t2Sums(p []int8, c []int32, groups int) {
-	if fopsLevel != fopsPortable && groups > 0 {
+	if opsAsm && fopsLevel != fopsPortable && groups > 0 {
 		opsT2SumsArch(&p[0], groups, &c[0])
 		return
 	}
