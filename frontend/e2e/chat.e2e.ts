@@ -20,7 +20,9 @@ beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run make build first`);
   if (!existsSync(browserPath)) throw new Error(`${browserPath} is missing: apt-get install chromium (make test does)`);
   const model = join(tmp, 'demo-random.gguf');
-  const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
+  // Wide enough that a reply takes about a second, so streaming is visible.
+  const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--n-embd', '1536', '--n-ff', '4096', '--n-layer', '12',
+    '--n-head', '12', '--n-head-kv', '4', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
   if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
   node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
   url = await new Promise<string>((ok, fail) => {
@@ -46,18 +48,21 @@ it('streams an answer and shows tokens/s and mJ/token with their label', async (
   const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
   await page.getByTestId('chat-input').fill('Tell me a story about a small computer.');
+  // Record, inside the page, every length the assistant's message takes while it streams.
+  await page.evaluate(() => {
+    const w = window as unknown as { lengths: number[] };
+    w.lengths = [];
+    new MutationObserver(() => {
+      const m = document.querySelectorAll('[data-testid="message"]')[1];
+      if (m) w.lengths.push((m.textContent ?? '').length);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByTestId('send').click();
-
-  // The assistant's message grows while tokens stream in.
-  const answer = page.getByTestId('message').nth(1);
-  const lengths = new Set<number>();
-  for (let i = 0; i < 200 && lengths.size < 3; i++) {
-    lengths.add(((await answer.textContent()) ?? '').length);
-    await page.waitForTimeout(10);
-  }
-  expect(lengths.size).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('stop').waitFor({ timeout: 10_000 }); // generating
 
   await page.getByTestId('send').waitFor({ timeout: 60_000 }); // generation finished
+  const lengths = new Set(await page.evaluate(() => (window as unknown as { lengths: number[] }).lengths));
+  expect(lengths.size).toBeGreaterThanOrEqual(3); // the text grew piece by piece, not all at once
   const tps = Number(await page.getByTestId('tokens-per-s').textContent());
   expect(tps).toBeGreaterThan(0);
   const mj = Number(await page.getByTestId('mj-per-token').textContent());
