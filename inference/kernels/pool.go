@@ -149,6 +149,11 @@ func (p *Pool) dispatch(n, grain int, t task) {
 		if i&1023 == 0 {
 			runtime.Gosched() // a preempted worker (busy machine) needs our thread to finish
 		}
+		if i&(1<<16-1) == 0 {
+			// Waiting this long means a worker is off the CPU or parked: wake the parked ones
+			// again (harmless, see await), so a lost wake-up cannot hang the loop.
+			p.wakeAll()
+		}
 	}
 	p.task = nil
 	if v := p.panicVal; v != nil {
@@ -162,7 +167,10 @@ func (p *Pool) dispatch(n, grain int, t task) {
 func (p *Pool) wakeAll() {
 	for _, w := range p.workers {
 		if w.sleeping.CompareAndSwap(1, 0) {
-			w.wake <- struct{}{}
+			select {
+			case w.wake <- struct{}{}:
+			default: // a wake-up is already pending
+			}
 		}
 	}
 }
@@ -203,7 +211,9 @@ func (p *Pool) loop(w *worker, seen uint64) {
 	}
 }
 
-// await returns once gen differs from seen: spinning first, then parked.
+// await returns once gen differs from seen: spinning first, then parked. A wake-up is only a
+// hint to look at gen again: a stale one (or the caller's repeated wake-ups) must not make a
+// worker run a loop it already finished, which would count it twice in pending.
 func (p *Pool) await(w *worker, seen uint64) {
 	start := time.Now()
 	for i := 0; ; i++ {
@@ -228,6 +238,6 @@ func (p *Pool) await(w *worker, seen uint64) {
 			return
 		}
 		<-w.wake
-		return
+		start, i = time.Now(), 0
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPoolForCoversEachIndexOnce(t *testing.T) {
@@ -155,5 +156,36 @@ func TestVecChunk(t *testing.T) {
 				t.Errorf("%d chunks for %d threads", chunks, tc.th)
 			}
 		})
+	}
+}
+
+// Stale wake-ups (a token left in a worker's channel) and repeated wake-ups must neither run a
+// loop twice nor end one early: every index is covered exactly once, loop after loop, also when
+// the workers park between loops.
+func TestPoolStaleWakeups(t *testing.T) {
+	p := NewPool(3)
+	defer p.Close()
+	counts := make([]atomic.Int32, 64)
+	for round := 0; round < 300; round++ {
+		if round%50 == 0 {
+			time.Sleep(2 * spinFor) // let the workers park
+		}
+		for _, w := range p.workers {
+			select {
+			case w.wake <- struct{}{}: // a stale token
+			default:
+			}
+		}
+		p.For(len(counts), func(s, e int) {
+			for i := s; i < e; i++ {
+				counts[i].Add(1)
+			}
+		})
+		p.wakeAll()
+		for i := range counts {
+			if c := counts[i].Load(); c != int32(round+1) {
+				t.Fatalf("round %d: index %d ran %d times", round, i, c)
+			}
+		}
 	}
 }
