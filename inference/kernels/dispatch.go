@@ -16,6 +16,10 @@ type Impl struct {
 	gemmI2S gemmI2SFunc
 	// decodeT1 expands T1 codes into T2 codes for the T2 kernels (t1.go).
 	decodeT1 decodeT1Func
+	// gemvT1 and gemmT1 multiply T1 rows directly, decoding in registers (t1.go); nil: the
+	// tier expands chunks with decodeT1 and runs gemvTQ/gemmTQ on them.
+	gemvT1 gemvTQFunc
+	gemmT1 gemmTQFunc
 }
 
 var portable = &Impl{Name: "portable", Detail: "plain Go", gemvTQ: gemvTQGo, gemvI2S: gemvI2SGo, gemmTQ: gemmTQGo, gemmI2S: gemmI2SGo, decodeT1: decodeT1Go}

@@ -172,13 +172,40 @@ func putT1Scratch(slot int) {
 // t1ChunkRows is the number of rows expanded at a time.
 func t1ChunkRows(groups int) int { return max(1, t1ChunkBytes/(groups*GroupBytes)) }
 
-// runT1 computes rows [start, end) of a T1 matrix: expand a chunk of rows, multiply it with the
-// T2 kernels of the active tier, exactly as runT2 does for the whole range.
+// gemvT1Go is the portable reference of the fused T1 GEMV (Impl.gemvT1): gemvTQGo on the
+// expanded rows, so a fused kernel is checked against the expand path by construction.
+func gemvT1Go(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
+	rb := T1RowBytes(groups)
+	buf := make([]byte, groups*GroupBytes)
+	for r := 0; r < rows; r++ {
+		decodeT1Go(buf, codes[r*rb:], 1, groups)
+		gemvTQGo(buf, 1, groups, p, c, sb[r*sbStride:], 0, y[r:])
+	}
+}
+
+// gemmT1Go is the portable reference of the fused T1 GEMM (Impl.gemmT1).
+func gemmT1Go(codes []byte, rows, groups, ntok int, p []int8, c []int32, sb []float32, y []float32, yStride int) {
+	for t := 0; t < ntok; t++ {
+		gemvT1Go(codes, rows, groups, p[t*groups*256:], c[t*groups*16:], sb[t*groups:], 0, y[t*yStride:])
+	}
+}
+
+// runT1 computes rows [start, end) of a T1 matrix: with the tier's fused kernels directly,
+// else expanding a chunk of rows at a time and multiplying it with the T2 kernels of the
+// active tier, exactly as runT2 does for the whole range.
 func (t *mulTask) runT1(start, end int) {
 	w, b := t.w.T2, t.t2
 	g := w.Groups
 	k := active
 	rb := T1RowBytes(g)
+	if !b.batch && k.gemvT1 != nil {
+		t.gemv(k.gemvT1, w.Packed[start*rb:end*rb], start, end)
+		return
+	}
+	if b.batch && k.gemmT1 != nil {
+		t.gemm(k.gemmT1, w.Packed[start*rb:end*rb], start, end)
+		return
+	}
 	buf, slot := getT1Scratch()
 	defer putT1Scratch(slot)
 	if g*GroupBytes > len(buf) {
@@ -187,24 +214,37 @@ func (t *mulTask) runT1(start, end int) {
 	step := t1ChunkRows(g)
 	for r0 := start; r0 < end; r0 += step {
 		r1 := min(r0+step, end)
-		rows := r1 - r0
-		codes := buf[:rows*g*GroupBytes]
-		k.decodeT1(codes, w.Packed[r0*rb:r1*rb], rows, g)
-		if !b.batch {
-			for i, a := range t.as {
-				y := t.ys[i][r0:r1]
-				if w.DW == nil {
-					k.gemvTQ(codes, rows, g, a.t2.p, a.t2.c, b.sb[i*g:(i+1)*g], 0, y)
-				} else {
-					per := w.Rows * g
-					k.gemvTQ(codes, rows, g, a.t2.p, a.t2.c, b.sb[i*per+r0*g:(i+1)*per], g, y)
-				}
-			}
-			continue
+		codes := buf[:(r1-r0)*g*GroupBytes]
+		k.decodeT1(codes, w.Packed[r0*rb:r1*rb], r1-r0, g)
+		if b.batch {
+			t.gemm(k.gemmTQ, codes, r0, r1)
+		} else {
+			t.gemv(k.gemvTQ, codes, r0, r1)
 		}
-		for t0 := 0; t0 < len(t.as); t0 += MaxGemmTokens {
-			n := min(MaxGemmTokens, len(t.as)-t0)
-			k.gemmTQ(codes, rows, g, n, b.p[t0*g*256:], b.c[t0*g*16:], b.sb[t0*g:], b.y[t0*b.ys+r0:], b.ys)
+	}
+}
+
+// gemv runs f (gemvTQ, or gemvT1 on T1 codes) for rows [r0, r1), whose codes are given, and
+// every activation of t.
+func (t *mulTask) gemv(f gemvTQFunc, codes []byte, r0, r1 int) {
+	w, b := t.w.T2, t.t2
+	g := w.Groups
+	for i, a := range t.as {
+		y := t.ys[i][r0:r1]
+		if w.DW == nil {
+			f(codes, r1-r0, g, a.t2.p, a.t2.c, b.sb[i*g:(i+1)*g], 0, y)
+		} else {
+			per := w.Rows * g
+			f(codes, r1-r0, g, a.t2.p, a.t2.c, b.sb[i*per+r0*g:(i+1)*per], g, y)
 		}
+	}
+}
+
+// gemm runs f (gemmTQ or gemmT1) for rows [r0, r1) and the batch of t, MaxGemmTokens at a time.
+func (t *mulTask) gemm(f gemmTQFunc, codes []byte, r0, r1 int) {
+	b, g := t.t2, t.w.T2.Groups
+	for t0 := 0; t0 < len(t.as); t0 += MaxGemmTokens {
+		n := min(MaxGemmTokens, len(t.as)-t0)
+		f(codes, r1-r0, g, n, b.p[t0*g*256:], b.c[t0*g*16:], b.sb[t0*g:], b.y[t0*b.ys+r0:], b.ys)
 	}
 }

@@ -13,6 +13,10 @@ func init() {
 		tierAVX512.decodeT1 = asmDecodeT1(decodeT1VBMI)
 		tierAVX512.Detail += "; T1 via VBMI"
 	}
+	if cpuid.CPU.Supports(cpuid.AVX512VBMI, cpuid.GFNI) {
+		asmT1(tierAVX512, gemvT1VBMI, gemmT1VBMI)
+		tierAVX512.Detail += ", fused with GFNI"
+	}
 }
 
 //go:noescape
@@ -23,3 +27,12 @@ func decodeT1AVX512(dst, src *byte, rows, groups int)
 
 //go:noescape
 func decodeT1AVX2(dst, src *byte, rows, groups int)
+
+// The fused T1 kernels (gemvTQ/gemmTQ reading T1 rows, decoded in registers) of the avx512
+// tier, with VBMI table lookups and GFNI plane extraction.
+
+//go:noescape
+func gemvT1VBMI(t1 *byte, rows, groups int, p *int8, c *int32, sb *float32, sbStride int, y *float32)
+
+//go:noescape
+func gemmT1VBMI(t1 *byte, rows, groups, ntok int, p *int8, c *int32, sb *float32, y *float32, yStride int)

@@ -7,6 +7,7 @@ import (
 
 // BenchmarkT1MatVec: one thread, a 2B4T ffn_down-like matrix (2560 rows × 6912, L2/L3 sized
 // at 4.4 MB T2), T1 against T2 per tier; MB/s counts the weight bytes each layout reads.
+// T1expand is T1 through the expand path on tiers that have fused T1 kernels.
 func BenchmarkT1MatVec(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	t := &testing.T{}
@@ -23,15 +24,22 @@ func BenchmarkT1MatVec(b *testing.B) {
 	y := make([]float32, 2560)
 	for _, tier := range Tiers() {
 		for _, c := range []struct {
-			name string
-			m    *Matrix
-		}{{"T1", &m1}, {"T2", &m2}} {
+			name   string
+			m      *Matrix
+			expand bool
+		}{{"T1", &m1, false}, {"T1expand", &m1, true}, {"T2", &m2, false}} {
+			if c.expand && choose(tier).Impl.gemvT1 == nil {
+				continue
+			}
 			b.Run(tier+"/"+c.name, func(b *testing.B) {
 				restore, err := Use(tier)
 				if err != nil {
 					b.Fatal(err)
 				}
 				defer restore()
+				if c.expand {
+					defer withoutFusedT1(active)()
+				}
 				b.SetBytes(int64(c.m.T2.Bytes()))
 				for b.Loop() {
 					MatVec(nil, c.m, a, y)

@@ -168,21 +168,26 @@ func TestT1MatchesT2(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, p := range []*Pool{nil, pool} {
-					for _, n := range []int{1, 2, 4, 5, 6} {
-						y1, y2 := outputs(n, sh[0]), outputs(n, sh[0])
-						if n == 1 {
-							MatVec(p, &m1, xs[0], y1[0])
-							MatVec(p, &m2, xs[0], y2[0])
-						} else {
-							MatMul(p, &m1, xs[:n], y1)
-							MatMul(p, &m2, xs[:n], y2)
-						}
-						if err := sameBitsRows(y1, y2); err != nil {
-							restore()
-							t.Fatalf("%v mixed=%v tier %s pool=%v ntok=%d: %v", sh, mixed, name, p != nil, n, err)
+				for _, c := range t1Paths(active) {
+					undo := c.set(active)
+					for _, p := range []*Pool{nil, pool} {
+						for _, n := range []int{1, 2, 4, 5, 6} {
+							y1, y2 := outputs(n, sh[0]), outputs(n, sh[0])
+							if n == 1 {
+								MatVec(p, &m1, xs[0], y1[0])
+								MatVec(p, &m2, xs[0], y2[0])
+							} else {
+								MatMul(p, &m1, xs[:n], y1)
+								MatMul(p, &m2, xs[:n], y2)
+							}
+							if err := sameBitsRows(y1, y2); err != nil {
+								undo()
+								restore()
+								t.Fatalf("%v mixed=%v tier %s %s pool=%v ntok=%d: %v", sh, mixed, name, c.name, p != nil, n, err)
+							}
 						}
 					}
+					undo()
 				}
 				restore()
 			}
@@ -209,4 +214,26 @@ func sameBitsRows(a, b [][]float32) error {
 		}
 	}
 	return nil
+}
+
+// withoutFusedT1 makes im take the expand path for T1 until the returned function runs.
+func withoutFusedT1(im *Impl) (restore func()) {
+	gemv, gemm := im.gemvT1, im.gemmT1
+	im.gemvT1, im.gemmT1 = nil, nil
+	return func() { im.gemvT1, im.gemmT1 = gemv, gemm }
+}
+
+// t1Path is one way a tier multiplies T1 matrices.
+type t1Path struct {
+	name string
+	set  func(*Impl) (undo func())
+}
+
+// t1Paths lists the T1 paths of im: its fused kernels when it has them, and the expand path.
+func t1Paths(im *Impl) []t1Path {
+	expand := t1Path{"expand", withoutFusedT1}
+	if im.gemvT1 == nil {
+		return []t1Path{expand}
+	}
+	return []t1Path{{"fused", func(*Impl) func() { return func() {} }}, expand}
 }

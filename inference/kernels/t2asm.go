@@ -88,6 +88,43 @@ func asmDecodeT1(f func(dst, src *byte, rows, groups int)) decodeT1Func {
 	}
 }
 
+// asmT1 wraps fused T1 kernels (gemvT1/gemmT1: gemvTQ/gemmTQ reading T1 rows) of the tier
+// whose gemvTQ is gemvTQ, with the checks and fallbacks of asmTier.
+func asmT1(im *Impl, gemv func(t1 *byte, rows, groups int, p *int8, c *int32, sb *float32, sbStride int, y *float32),
+	gemm func(t1 *byte, rows, groups, ntok int, p *int8, c *int32, sb *float32, y *float32, yStride int)) {
+	im.gemvT1 = func(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
+		if rows <= 0 || groups <= 0 || sbStride < 0 {
+			gemvT1Go(codes, rows, groups, p, c, sb, sbStride, y)
+			return
+		}
+		_ = codes[rows*T1RowBytes(groups)-1]
+		_ = p[groups*256-1]
+		_ = c[groups*16-1]
+		_ = sb[(rows-1)*sbStride+groups-1]
+		_ = y[rows-1]
+		gemv(ptrB(codes), rows, groups, ptrI8(p), ptrI32(c), ptrF32(sb), sbStride, ptrF32(y))
+	}
+	im.gemmT1 = func(codes []byte, rows, groups, ntok int, p []int8, c []int32, sb []float32, y []float32, yStride int) {
+		if splitTQ(im.gemmT1, codes, rows, groups, ntok, p, c, sb, y, yStride) {
+			return
+		}
+		if ntok == 1 {
+			im.gemvT1(codes, rows, groups, p, c, sb, 0, y)
+			return
+		}
+		if rows <= 0 || groups <= 0 || ntok <= 0 || yStride < rows {
+			gemmT1Go(codes, rows, groups, ntok, p, c, sb, y, yStride)
+			return
+		}
+		_ = codes[rows*T1RowBytes(groups)-1]
+		_ = p[ntok*groups*256-1]
+		_ = c[ntok*groups*16-1]
+		_ = sb[ntok*groups-1]
+		_ = y[(ntok-1)*yStride+rows-1]
+		gemm(ptrB(codes), rows, groups, ntok, ptrI8(p), ptrI32(c), ptrF32(sb), ptrF32(y), yStride)
+	}
+}
+
 func ptrB(b []byte) *byte         { return unsafe.SliceData(b) }
 func ptrI8(b []int8) *int8        { return unsafe.SliceData(b) }
 func ptrI32(b []int32) *int32     { return unsafe.SliceData(b) }
