@@ -48,3 +48,48 @@ func BenchmarkT1MatVec(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkT1MatMul4: the same matrix times a batch of 4 tokens (prefill), fused against the
+// expand path and T2, one thread.
+func BenchmarkT1MatMul4(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	m := tq1Matrix(&testing.T{}, rng, 2560, 6912, false)
+	m1, m2 := *m, *m
+	if err := m1.Repack(nil, false); err != nil {
+		b.Fatal(err)
+	}
+	if err := m2.Repack(nil, true); err != nil {
+		b.Fatal(err)
+	}
+	xs := make([]*Activation, 4)
+	for i := range xs {
+		xs[i] = new(Activation)
+		xs[i].Set(testActivation(rng, "normal", 6912))
+	}
+	ys := outputs(4, 2560)
+	for _, tier := range Tiers() {
+		if choose(tier).Impl.gemmT1 == nil {
+			continue
+		}
+		for _, c := range []struct {
+			name   string
+			m      *Matrix
+			expand bool
+		}{{"T1", &m1, false}, {"T1expand", &m1, true}, {"T2", &m2, false}} {
+			b.Run(tier+"/"+c.name, func(b *testing.B) {
+				restore, err := Use(tier)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer restore()
+				if c.expand {
+					defer withoutFusedT1(active)()
+				}
+				b.SetBytes(int64(c.m.T2.Bytes()))
+				for b.Loop() {
+					MatMul(nil, c.m, xs, ys)
+				}
+			})
+		}
+	}
+}
