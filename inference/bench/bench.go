@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,14 +143,15 @@ func Run(ctx context.Context, e *inference.Engine, o Options) (*Result, error) {
 		probe()
 		tg := float64(o.Gen) / took.Seconds()
 		r.TGRuns = append(r.TGRuns, tg)
-		var bw float64
+		var bw, lo, hi float64
 		if len(probes) > 0 {
+			lo, hi = slices.Min(probes), slices.Max(probes)
 			bw = mean(probes)
 			bws = append(bws, bw)
 			fracs = append(fracs, tg/(bw/float64(r.BytesPerToken)))
 		}
 		say("tg%d run %d: %.2f tokens/s (read bandwidth during the run: %.1f GB/s, %d probes from %.1f to %.1f)",
-			o.Gen, i+1, tg, bw/1e9, len(probes), minOf(probes)/1e9, maxOf(probes)/1e9)
+			o.Gen, i+1, tg, bw/1e9, len(probes), lo/1e9, hi/1e9)
 	}
 	if !o.SkipBW && len(bws) == 0 {
 		bws = append(bws, kernels.ReadBandwidth(e.Pool, bwSize, 9))
@@ -174,28 +176,6 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
-}
-
-func minOf(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	m := v[0]
-	for _, x := range v {
-		m = min(m, x)
-	}
-	return m
-}
-
-func maxOf(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	m := v[0]
-	for _, x := range v {
-		m = max(m, x)
-	}
-	return m
 }
 
 func cacheElem(c model.CacheType) int {
