@@ -118,7 +118,7 @@ func (e *Engine) Tokenize(text string) []int32 {
 
 // MaxBatch bounds the tokens of one forward call during prompt processing, which bounds the
 // scratch memory (about 3 × feed-forward width floats per token).
-const MaxBatch = 128
+const MaxBatch = 64
 
 // Session is one sequence: its KV cache and the tokens in it.
 type Session struct {
