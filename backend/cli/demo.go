@@ -8,8 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aria-node/aria/inference/gguf"
-	"github.com/aria-node/aria/inference/synth"
+	"github.com/aria-node/aria/backend/models"
 )
 
 // DataDir is the per-user directory for models and node state: $ARIA_DATA_DIR, else
@@ -37,25 +36,22 @@ func DataDir() (string, error) {
 	return filepath.Join(home, ".local", "share", "aria"), nil
 }
 
-// DemoModel returns the path of the offline demo model, writing it on first use.
+// DemoModel returns the path of the offline demo model, written on first use by the model
+// manager (the same file the app's "try offline" button uses).
 func DemoModel() (string, error) {
 	dir, err := DataDir()
 	if err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
-	p := filepath.Join(dir, "models", "aria-demo-random-tq2_0.gguf")
-	if _, err := os.Stat(p); err == nil {
-		return p, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	m, err := models.New(filepath.Join(dir, "models"))
+	if err != nil {
 		return "", err
 	}
-	o := synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1,
-		Name: "ARIA demo (random weights: it babbles, for trying the app offline)"}
-	if err := synth.Write(p, o); err != nil {
-		return "", fmt.Errorf("write demo model: %w", err)
+	l, err := m.Demo()
+	if err != nil {
+		return "", err
 	}
-	return p, nil
+	return l.Path, nil
 }
 
 func demoCmd(stdio IO) *cobra.Command {

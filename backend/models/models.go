@@ -185,7 +185,7 @@ func (m *Manager) Demo() (Local, error) {
 			return Local{}, err
 		}
 		defer release()
-		o := synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1, Name: "ARIA demo (random weights)"}
+		o := synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1, Name: "ARIA demo (random weights: it babbles, for trying the app offline)"}
 		if err := synth.Write(p, o); err != nil {
 			return Local{}, fmt.Errorf("demo model: %w", err)
 		}
