@@ -404,12 +404,19 @@ func TestFopsEnv(t *testing.T) {
 
 // TestF16ArmEncodings checks every WORD in f16_arm64.s against the instruction in its comment
 // with llvm-mc, when installed.
-func TestF16ArmEncodings(t *testing.T) {
+func TestF16ArmEncodings(t *testing.T) { checkArmWords(t, "f16_arm64.s") }
+
+// TestOpsArmEncodings does the same for ops_arm64.s.
+func TestOpsArmEncodings(t *testing.T) { checkArmWords(t, "ops_arm64.s") }
+
+// checkArmWords checks every WORD of an arm64 assembly file against the instruction in its
+// comment with llvm-mc, when installed.
+func checkArmWords(t *testing.T, file string) {
 	mc, err := exec.LookPath("llvm-mc")
 	if err != nil {
 		t.Skip("llvm-mc not installed")
 	}
-	f, err := os.Open("f16_arm64.s")
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
