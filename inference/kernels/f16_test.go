@@ -408,10 +408,12 @@ func TestFopsEnv(t *testing.T) {
 // with llvm-mc, when installed.
 func TestF16ArmEncodings(t *testing.T) { checkArmWords(t, "f16_arm64.s") }
 
-// checkArmWords checks every `WORD $0x… // instruction` line of an arm64 assembly file with
-// llvm-mc (skipped when it is not installed).
+// TestOpsArmEncodings does the same for ops_arm64.s.
+func TestOpsArmEncodings(t *testing.T) { checkArmWords(t, "ops_arm64.s") }
+
+// checkArmWords checks every WORD of an arm64 assembly file against the instruction in its
+// comment with llvm-mc, when installed.
 func checkArmWords(t *testing.T, file string) {
-	t.Helper()
 	mc, err := exec.LookPath("llvm-mc")
 	if err != nil {
 		t.Skip("llvm-mc not installed")

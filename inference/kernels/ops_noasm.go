@@ -1,9 +1,8 @@
-//go:build purego || !amd64
+//go:build purego || !(amd64 || arm64)
 
 package kernels
 
-// Without element-wise assembly (arm64 has none yet: its float tier runs these ops in Go)
-// the opsArch functions are never called.
+// Without element-wise assembly the opsArch functions are never called.
 const opsAsm = false
 
 func opsSumSqArch(x *float32, n int) float64               { panic("kernels: no float assembly") }
