@@ -79,10 +79,16 @@ func New(o Options) *Handler {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	api := strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/api/")
+	if o := r.Header.Get("Origin"); api && o != "" && !allowedOrigin(o, r.Host) {
+		// A web page from elsewhere must not drive the local node: browsers send "simple"
+		// cross-origin POSTs without a preflight, so CORS alone would not stop it.
+		writeError(w, http.StatusForbidden, typeAuth, "origin_not_allowed", "", "requests from the web origin "+o+" are not allowed")
+		return
+	}
 	if cors(w, r) {
 		return
 	}
-	api := strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/api/")
 	if api && h.o.RequireAuth && !h.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="aria"`)
 		writeError(w, http.StatusUnauthorized, typeAuth, "invalid_api_key", "", "missing or wrong API key: send Authorization: Bearer <key> (the key is shown by the app and stored in the data directory)")

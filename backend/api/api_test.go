@@ -340,6 +340,16 @@ func TestAuthAndCORS(t *testing.T) {
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "wails://wails" {
 		t.Fatalf("preflight %d %v", resp.StatusCode, resp.Header)
 	}
+	// A page from another site cannot make the node generate, even with the key.
+	resp, b = post(t, s.URL+"/v1/chat/completions", chatBody("x", `,"max_tokens":1`), "Authorization", "Bearer secret-key-123", "Origin", "https://evil.example", "Content-Type", "text/plain")
+	if resp.StatusCode != 403 || !bytes.Contains(b, []byte("origin_not_allowed")) {
+		t.Fatalf("foreign origin: %d %s", resp.StatusCode, b)
+	}
+	// The node's own page (same origin) is allowed.
+	resp, _ = post(t, s.URL+"/v1/chat/completions", chatBody("x", `,"max_tokens":1`), "Authorization", "Bearer secret-key-123", "Origin", s.URL)
+	if resp.StatusCode != 200 {
+		t.Fatalf("same origin: %d", resp.StatusCode)
+	}
 }
 
 func TestQueueFullAndDisconnect(t *testing.T) {
