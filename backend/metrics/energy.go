@@ -56,12 +56,15 @@ func NewRAPL(root string) (*RAPL, error) {
 		if strings.Count(base, ":") != 1 { // "intel-rapl:0" is a package; "intel-rapl:0:1" a sub-zone
 			continue
 		}
+		name, _ := os.ReadFile(filepath.Join(d, "name"))
+		if n := strings.TrimSpace(string(name)); n != "" && !strings.HasPrefix(n, "package") {
+			continue // "psys" (the whole platform) already contains the packages
+		}
 		e := filepath.Join(d, "energy_uj")
 		if _, err := readFloat(e); err != nil {
 			continue // root-only on most systems since 2020
 		}
 		mr, _ := readFloat(filepath.Join(d, "max_energy_range_uj"))
-		name, _ := os.ReadFile(filepath.Join(d, "name"))
 		r.zones = append(r.zones, raplZone{name: strings.TrimSpace(string(name)), energy: e, maxRange: mr})
 	}
 	if len(r.zones) == 0 {

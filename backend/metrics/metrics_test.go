@@ -30,6 +30,7 @@ func TestRAPLPackagesAndWrap(t *testing.T) {
 	root := t.TempDir()
 	p0 := writeZone(t, root, "intel-rapl:0", "package-0", "1000000", "2000000")
 	writeZone(t, root, "intel-rapl:0:0", "core", "999999999", "2000000") // a sub-zone: not counted
+	writeZone(t, root, "intel-rapl:1", "psys", "777000000", "2000000")   // the platform: holds the package already
 	r, err := NewRAPL(root)
 	if err != nil {
 		t.Fatal(err)
