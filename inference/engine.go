@@ -36,6 +36,7 @@ type Engine struct {
 	// TemplateErr says why the file's chat template could not be used (Template is nil then).
 	TemplateErr error
 	Pool        *kernels.Pool
+	runner      *Runner // Pool, shared step by step by sessions and stages
 }
 
 // DefaultThreads is the number of physical cores, bounded by GOMAXPROCS.
@@ -80,6 +81,7 @@ func newEngine(f *gguf.File, opts Options) (*Engine, error) {
 		threads = DefaultThreads()
 	}
 	e := &Engine{File: f, Model: m, Tok: tok, Pool: kernels.NewPool(threads)}
+	e.runner = &Runner{pool: e.Pool}
 	src, _ := f.String("tokenizer.chat_template")
 	e.Template, e.TemplateErr = chat.New(src, tok.Piece(tok.BOS()), tok.Piece(tok.EOS()))
 	return e, nil
@@ -120,10 +122,25 @@ func (e *Engine) Tokenize(text string) []int32 {
 // scratch memory (about 3 × feed-forward width floats per token).
 const MaxBatch = 64
 
-// Session is one sequence: its KV cache and the tokens in it.
+// Layers runs a model's transformer layers for one sequence: hidden states in, hidden states
+// out, with the KV cache kept wherever the layers run. A Session runs them locally; a pipeline
+// runs ranges of them on other nodes and gives the same bits back.
+type Layers interface {
+	// Forward runs a batch of len(x)/NEmbd consecutive tokens, at positions Pos().., in place.
+	// On error no position of the batch is kept.
+	Forward(ctx context.Context, x []float32) error
+	// Truncate forgets positions at and after pos.
+	Truncate(pos int)
+	// Context is the number of positions the cache holds.
+	Context() int
+	// CacheBytes is the memory of the KV cache (where it is known).
+	CacheBytes() int64
+}
+
+// Session is one sequence: its layers (and their KV cache) and the tokens in it.
 type Session struct {
 	e      *Engine
-	st     *model.State
+	layers Layers
 	tokens []int32 // the tokens whose K and V are in the cache
 	x      []float32
 	h      []float32
@@ -132,25 +149,34 @@ type Session struct {
 }
 
 // NewSession allocates a KV cache for nCtx positions (0: the model's training context,
-// capped at 4096 to keep memory modest).
+// capped at 4096 to keep memory modest) and runs every layer locally.
 func (e *Engine) NewSession(nCtx int, cache model.CacheType) (*Session, error) {
 	if nCtx <= 0 {
 		nCtx = min(e.Model.HP.NCtxTrain, 4096)
 	}
-	st, err := e.Model.NewState(nCtx, 0, e.Model.HP.NLayer, cache)
+	st, err := e.NewStage(nCtx, 0, e.Model.HP.NLayer, cache, nil)
 	if err != nil {
 		return nil, err
 	}
-	d := e.Model.HP.NEmbd
-	return &Session{e: e, st: st, x: make([]float32, MaxBatch*d), h: make([]float32, d),
-		act: new(kernels.Activation), logits: make([]float32, e.Model.HP.NVocab)}, nil
+	return e.NewSessionWith(st), nil
 }
 
+// NewSessionWith makes a session whose layers run elsewhere (a pipeline). The engine still
+// embeds tokens, applies the head and samples.
+func (e *Engine) NewSessionWith(layers Layers) *Session {
+	d := e.Model.HP.NEmbd
+	return &Session{e: e, layers: layers, x: make([]float32, MaxBatch*d), h: make([]float32, d),
+		act: new(kernels.Activation), logits: make([]float32, e.Model.HP.NVocab)}
+}
+
+// Layers returns what runs the session's layers.
+func (s *Session) Layers() Layers { return s.layers }
+
 // CacheBytes is the memory of the session's KV cache.
-func (s *Session) CacheBytes() int64 { return s.st.CacheBytes() }
+func (s *Session) CacheBytes() int64 { return s.layers.CacheBytes() }
 
 // Context is the session's capacity in tokens.
-func (s *Session) Context() int { return s.st.NCtx }
+func (s *Session) Context() int { return s.layers.Context() }
 
 // Tokens returns the tokens held in the cache.
 func (s *Session) Tokens() []int32 { return s.tokens }
@@ -162,7 +188,7 @@ func (s *Session) Reset() { s.Rewind(0) }
 func (s *Session) Rewind(n int) {
 	n = max(0, min(n, len(s.tokens)))
 	s.tokens = s.tokens[:n]
-	s.st.Truncate(n)
+	s.layers.Truncate(n)
 }
 
 // Eval appends toks to the sequence and returns the logits after the last one. When every is
@@ -171,8 +197,8 @@ func (s *Session) Eval(ctx context.Context, toks []int32, every func(i int, logi
 	if len(toks) == 0 {
 		return nil, errors.New("eval: no tokens")
 	}
-	if len(s.tokens)+len(toks) > s.st.NCtx {
-		return nil, fmt.Errorf("%w: %d tokens in the cache + %d new exceed the context of %d", model.ErrContextFull, len(s.tokens), len(toks), s.st.NCtx)
+	if nCtx := s.layers.Context(); len(s.tokens)+len(toks) > nCtx {
+		return nil, fmt.Errorf("%w: %d tokens in the cache + %d new exceed the context of %d", model.ErrContextFull, len(s.tokens), len(toks), nCtx)
 	}
 	m := s.e.Model
 	d := m.HP.NEmbd
@@ -186,9 +212,9 @@ func (s *Session) Eval(ctx context.Context, toks []int32, every func(i int, logi
 		if err := m.Embed(batch, x); err != nil {
 			return nil, err
 		}
-		if err := s.st.Forward(s.e.Pool, x); err != nil {
+		if err := s.layers.Forward(ctx, x); err != nil {
 			// A failed batch leaves nothing half-done: forget its positions.
-			s.st.Truncate(len(s.tokens))
+			s.layers.Truncate(len(s.tokens))
 			return nil, err
 		}
 		s.tokens = append(s.tokens, batch...)
@@ -196,7 +222,9 @@ func (s *Session) Eval(ctx context.Context, toks []int32, every func(i int, logi
 			if every == nil && start+i != len(toks)-1 {
 				continue
 			}
+			s.e.runner.mu.Lock()
 			m.Logits(s.e.Pool, x[i*d:(i+1)*d], s.act, s.h, s.logits)
+			s.e.runner.mu.Unlock()
 			if every != nil {
 				if err := every(start+i, s.logits); err != nil {
 					return nil, err

@@ -81,8 +81,8 @@ func (s *Session) Generate(ctx context.Context, req Request, onToken func(Token)
 	if len(prompt) == 0 {
 		return res, errors.New("empty prompt")
 	}
-	if len(prompt) >= s.st.NCtx {
-		return res, fmt.Errorf("%w: %d tokens, context holds %d (leave room for at least one generated token)", ErrPromptTooLong, len(prompt), s.st.NCtx)
+	if len(prompt) >= s.layers.Context() {
+		return res, fmt.Errorf("%w: %d tokens, context holds %d (leave room for at least one generated token)", ErrPromptTooLong, len(prompt), s.layers.Context())
 	}
 	smp, err := sample.New(req.Sampling)
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *Session) Generate(ctx context.Context, req Request, onToken func(Token)
 		if req.MaxTokens > 0 && len(res.Tokens) >= req.MaxTokens {
 			break
 		}
-		if len(s.tokens) >= s.st.NCtx {
+		if len(s.tokens) >= s.layers.Context() {
 			break // context full: the OpenAI convention calls this "length"
 		}
 		if logits, err = s.Eval(ctx, []int32{id}, nil); err != nil {

@@ -1,0 +1,137 @@
+// Package pipeline runs inference across nodes: a whole request on a peer, or a model cut into
+// contiguous layer ranges over several peers (pipeline parallelism), with failover when a hop
+// vanishes or stalls.
+//
+// Two versioned libp2p protocols carry it, each message one backend/wire frame:
+//
+//   - /aria/layers/1.0.0: one stream per sequence and hop. The client opens a stage of layers
+//     [From, To) of a model (by SHA-256), then sends batches of hidden states (little-endian
+//     float32, bit-exact) and gets them back transformed; the hop keeps the KV cache of its
+//     layers. "truncate" rewinds it, "close" ends it with a summary of the work.
+//   - /aria/generate/1.0.0: one stream per request: the request, then the tokens as they come,
+//     then a summary.
+//
+// The coordinator (the node the user talks to) embeds tokens, applies the head and samples; a
+// Pipeline is an inference.Layers, so the engine's generation loop runs unchanged over it and
+// produces exactly the tokens a single node would.
+package pipeline
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Protocol IDs.
+const (
+	LayersProtocol   = "/aria/layers/1.0.0"
+	GenerateProtocol = "/aria/generate/1.0.0"
+)
+
+// Message kinds of the layers protocol.
+const (
+	opOpen     = "open"
+	opStep     = "step"
+	opTruncate = "truncate"
+	opClose    = "close"
+	opOK       = "ok"
+	opHidden   = "hidden"
+	opError    = "error"
+	opDone     = "done"
+	opRequest  = "request"
+	opToken    = "token"
+)
+
+// Error codes a serving node answers with.
+const (
+	CodeRefused    = "refused"     // the contribution policy says no
+	CodeNoModel    = "no_model"    // the node does not hold that model
+	CodeBadRequest = "bad_request" // malformed or inconsistent message
+	CodeInternal   = "internal"
+)
+
+// layerMsg is every message of the layers protocol; Op says which fields matter.
+type layerMsg struct {
+	Op        string  `cbor:"1,keyasint"`
+	RequestID string  `cbor:"2,keyasint,omitempty"`
+	Model     string  `cbor:"3,keyasint,omitempty"` // SHA-256, hex
+	From      int     `cbor:"4,keyasint,omitempty"`
+	To        int     `cbor:"5,keyasint,omitempty"`
+	NCtx      int     `cbor:"6,keyasint,omitempty"`
+	Pos       int     `cbor:"7,keyasint,omitempty"`
+	Hidden    []byte  `cbor:"8,keyasint,omitempty"` // n × NEmbd float32, little-endian
+	Code      string  `cbor:"9,keyasint,omitempty"`
+	Err       string  `cbor:"10,keyasint,omitempty"`
+	ComputeMs float64 `cbor:"11,keyasint,omitempty"` // time the hop spent on the step
+	Kernels   string  `cbor:"12,keyasint,omitempty"`
+	Tokens    int     `cbor:"13,keyasint,omitempty"` // close: positions processed
+}
+
+// RemoteError is an error answered by a peer.
+type RemoteError struct {
+	Peer, Code, Msg string
+}
+
+func (e *RemoteError) Error() string {
+	return fmt.Sprintf("peer %s: %s (%s)", shortID(e.Peer), e.Msg, e.Code)
+}
+
+// ErrRefused matches a RemoteError whose peer refused the work under its policy.
+var ErrRefused = errors.New("the peer does not take work now")
+
+func (e *RemoteError) Is(target error) bool { return target == ErrRefused && e.Code == CodeRefused }
+
+// Gate admits or refuses work for a peer (the contribution policy). release is called when the
+// work ends.
+type Gate interface {
+	Admit(ctx context.Context, peer string) (release func(), err error)
+}
+
+// Record describes work done, for the ledger.
+type Record struct {
+	Kind         string // "hop" (layers for a peer's pipeline), "served" (a whole request for a peer)
+	RequestID    string
+	Model        string // SHA-256
+	From, To     int    // layer range
+	PromptTokens int
+	GenTokens    int // hop: positions processed
+	Started      time.Time
+	Duration     time.Duration
+	Requester    string // peer that asked
+	Worker       string // peer that worked (this node)
+	InputHash    string // SHA-256 of everything that came in
+	OutputHash   string // SHA-256 of everything that went out
+}
+
+// Recorder writes records (the node's ledger).
+type Recorder interface {
+	Record(ctx context.Context, r Record)
+}
+
+func encodeHidden(x []float32) []byte {
+	b := make([]byte, 4*len(x))
+	for i, v := range x {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
+
+func decodeHidden(dst []float32, b []byte) error {
+	if len(b) != 4*len(dst) {
+		return fmt.Errorf("hidden state of %d bytes, want %d", len(b), 4*len(dst))
+	}
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return nil
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:4] + "…" + id[len(id)-6:]
+	}
+	return id
+}

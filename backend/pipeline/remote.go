@@ -1,0 +1,161 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"github.com/aria-node/aria/backend/wire"
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/chat"
+	"github.com/aria-node/aria/inference/kernels"
+	"github.com/aria-node/aria/inference/sample"
+)
+
+// genMsg is every message of the generate protocol.
+type genMsg struct {
+	Op        string    `cbor:"1,keyasint"`
+	RequestID string    `cbor:"2,keyasint,omitempty"`
+	Model     string    `cbor:"3,keyasint,omitempty"`
+	Prompt    string    `cbor:"4,keyasint,omitempty"`
+	Messages  []chatMsg `cbor:"5,keyasint,omitempty"`
+	MaxTokens int       `cbor:"6,keyasint,omitempty"`
+	Sampling  *params   `cbor:"7,keyasint,omitempty"`
+	Stop      []string  `cbor:"8,keyasint,omitempty"`
+	IgnoreEOS bool      `cbor:"9,keyasint,omitempty"`
+
+	TokenID int32  `cbor:"10,keyasint,omitempty"`
+	Text    string `cbor:"11,keyasint,omitempty"`
+
+	PromptTokens int     `cbor:"12,keyasint,omitempty"`
+	GenTokens    int     `cbor:"13,keyasint,omitempty"`
+	Finish       string  `cbor:"14,keyasint,omitempty"`
+	PromptPerSec float64 `cbor:"15,keyasint,omitempty"`
+	GenPerSec    float64 `cbor:"16,keyasint,omitempty"`
+	Code         string  `cbor:"17,keyasint,omitempty"`
+	Err          string  `cbor:"18,keyasint,omitempty"`
+}
+
+type chatMsg struct {
+	Role    string `cbor:"1,keyasint"`
+	Content string `cbor:"2,keyasint"`
+}
+
+type params struct {
+	Temperature      float32 `cbor:"1,keyasint,omitempty"`
+	TopK             int     `cbor:"2,keyasint,omitempty"`
+	TopP             float32 `cbor:"3,keyasint,omitempty"`
+	MinP             float32 `cbor:"4,keyasint,omitempty"`
+	RepeatPenalty    float32 `cbor:"5,keyasint,omitempty"`
+	RepeatLastN      int     `cbor:"6,keyasint,omitempty"`
+	PresencePenalty  float32 `cbor:"7,keyasint,omitempty"`
+	FrequencyPenalty float32 `cbor:"8,keyasint,omitempty"`
+	Seed             uint64  `cbor:"9,keyasint,omitempty"`
+}
+
+// Bounds on what a peer may ask for, so a request cannot pin a node for ever.
+const (
+	maxPromptBytes = 512 << 10
+	maxMessages    = 1024
+	maxStops       = 16
+)
+
+func (m *genMsg) request() (inference.Request, error) {
+	if len(m.Prompt) > maxPromptBytes || len(m.Messages) > maxMessages || len(m.Stop) > maxStops {
+		return inference.Request{}, errors.New("request too large")
+	}
+	if m.Prompt == "" && len(m.Messages) == 0 {
+		return inference.Request{}, errors.New("empty prompt")
+	}
+	if m.MaxTokens < 0 {
+		return inference.Request{}, fmt.Errorf("max tokens %d is negative", m.MaxTokens)
+	}
+	req := inference.Request{Prompt: m.Prompt, MaxTokens: m.MaxTokens, Stop: m.Stop, IgnoreEOS: m.IgnoreEOS}
+	for _, c := range m.Messages {
+		req.Messages = append(req.Messages, chat.Message{Role: c.Role, Content: c.Content})
+	}
+	if p := m.Sampling; p != nil {
+		req.Sampling = sample.Params{Temperature: p.Temperature, TopK: p.TopK, TopP: p.TopP, MinP: p.MinP,
+			RepeatPenalty: p.RepeatPenalty, RepeatLastN: p.RepeatLastN, PresencePenalty: p.PresencePenalty,
+			FrequencyPenalty: p.FrequencyPenalty, Seed: p.Seed}
+	}
+	return req, nil
+}
+
+// RemoteResult is the summary of a request run on a peer.
+type RemoteResult struct {
+	Peer         peer.ID
+	Text         string
+	Tokens       []int32
+	PromptTokens int
+	FinishReason string
+	PromptPerSec float64
+	GenPerSec    float64
+	Duration     time.Duration
+}
+
+// Generate runs a whole request on a peer holding the model (by SHA-256), calling onToken for
+// each token as it arrives. Cancelling ctx closes the stream, which stops the peer's work.
+// Tokens is not used: the peer tokenizes with its own copy of the model.
+func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID string, req inference.Request, onToken func(inference.Token) error) (RemoteResult, error) {
+	res := RemoteResult{Peer: p}
+	t0 := time.Now()
+	st, err := h.NewStream(ctx, p, protocol.ID(GenerateProtocol))
+	if err != nil {
+		return res, fmt.Errorf("open %s to %s: %w", GenerateProtocol, shortID(p.String()), err)
+	}
+	defer st.Close()
+	stop := context.AfterFunc(ctx, func() { _ = st.Reset() })
+	defer stop()
+	s := req.Sampling
+	m := genMsg{Op: opRequest, RequestID: requestID, Model: modelSHA, Prompt: req.Prompt, MaxTokens: req.MaxTokens,
+		Stop: req.Stop, IgnoreEOS: req.IgnoreEOS, Sampling: &params{Temperature: s.Temperature, TopK: s.TopK,
+			TopP: s.TopP, MinP: s.MinP, RepeatPenalty: s.RepeatPenalty, RepeatLastN: s.RepeatLastN,
+			PresencePenalty: s.PresencePenalty, FrequencyPenalty: s.FrequencyPenalty, Seed: s.Seed}}
+	for _, c := range req.Messages {
+		m.Messages = append(m.Messages, chatMsg{Role: c.Role, Content: c.Content})
+	}
+	if err := wire.Write(st, m); err != nil {
+		return res, err
+	}
+	r := wire.NewReader(st, 1<<20)
+	for {
+		var in genMsg
+		if err := r.Read(&in); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return res, fmt.Errorf("peer %s: %w", shortID(p.String()), err)
+		}
+		switch in.Op {
+		case opToken:
+			res.Tokens = append(res.Tokens, in.TokenID)
+			res.Text += in.Text
+			if onToken != nil {
+				if err := onToken(inference.Token{ID: in.TokenID, Text: in.Text}); err != nil {
+					return res, err
+				}
+			}
+		case opDone:
+			res.PromptTokens, res.FinishReason = in.PromptTokens, in.Finish
+			res.PromptPerSec, res.GenPerSec = in.PromptPerSec, in.GenPerSec
+			res.Duration = time.Since(t0)
+			return res, nil
+		case opError:
+			return res, &RemoteError{Peer: p.String(), Code: in.Code, Msg: in.Err}
+		default:
+			return res, fmt.Errorf("peer %s sent %q in a generate stream", shortID(p.String()), in.Op)
+		}
+	}
+}
+
+func kernelsName() string { return kernels.Selected().Impl.Name }

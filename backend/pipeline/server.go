@@ -1,0 +1,293 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"github.com/aria-node/aria/backend/wire"
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
+)
+
+// Server answers peers' layer-range and whole-request work on a libp2p host.
+type Server struct {
+	Host host.Host
+	// Engine returns the loaded engine of the model with this SHA-256, or an error when the node
+	// does not hold it.
+	Engine func(model string) (*inference.Engine, error)
+	// Generate runs a whole request (the node's scheduler); nil: the generate protocol is off.
+	Generate func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
+	Runner   *inference.Runner // the pool for peers' layer work; nil: the engine's
+	Gate     Gate              // nil: everything is admitted
+	Recorder Recorder          // nil: nothing is recorded
+	Cache    model.CacheType
+	// MaxContext bounds the positions a peer may ask a stage to hold (default 4096).
+	MaxContext int
+	// Idle is how long a peer may stay silent before its stage is dropped (default 2 min).
+	Idle time.Duration
+	Log  *slog.Logger
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	streams map[network.Stream]struct{}
+}
+
+// Start registers the protocol handlers.
+func (s *Server) Start() {
+	if s.MaxContext <= 0 {
+		s.MaxContext = 4096
+	}
+	if s.Idle <= 0 {
+		s.Idle = 2 * time.Minute
+	}
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.streams = map[network.Stream]struct{}{}
+	s.Host.SetStreamHandler(protocol.ID(LayersProtocol), s.track(s.handleLayers))
+	if s.Generate != nil {
+		s.Host.SetStreamHandler(protocol.ID(GenerateProtocol), s.track(s.handleGenerate))
+	}
+}
+
+// Stop removes the handlers, cuts the open streams, cancels running work and waits for it.
+func (s *Server) Stop() {
+	s.Host.RemoveStreamHandler(protocol.ID(LayersProtocol))
+	s.Host.RemoveStreamHandler(protocol.ID(GenerateProtocol))
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.mu.Lock()
+	for st := range s.streams {
+		_ = st.Reset()
+	}
+	s.streams = nil
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *Server) track(h func(network.Stream)) network.StreamHandler {
+	return func(st network.Stream) {
+		s.mu.Lock()
+		if s.streams == nil {
+			s.mu.Unlock()
+			_ = st.Reset()
+			return
+		}
+		s.streams[st] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.streams, st)
+			s.mu.Unlock()
+			s.wg.Done()
+		}()
+		h(st)
+	}
+}
+
+func (s *Server) admit(ctx context.Context, peer string) (func(), error) {
+	if s.Gate == nil {
+		return func() {}, nil
+	}
+	return s.Gate.Admit(ctx, peer)
+}
+
+func (s *Server) handleLayers(st network.Stream) {
+	defer st.Close()
+	peer := st.Conn().RemotePeer().String()
+	log := s.Log.With("peer", shortID(peer), "protocol", LayersProtocol)
+	r := wire.NewReader(st, 0)
+	fail := func(code, msg string) {
+		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		_ = wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg})
+	}
+	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
+	var open layerMsg
+	if err := r.Read(&open); err != nil {
+		log.Debug("no open message", "err", err)
+		_ = st.Reset()
+		return
+	}
+	if open.Op != opOpen {
+		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", open.Op, opOpen))
+		return
+	}
+	release, err := s.admit(s.ctx, peer)
+	if err != nil {
+		fail(CodeRefused, err.Error())
+		return
+	}
+	defer release()
+	eng, err := s.Engine(open.Model)
+	if err != nil {
+		fail(CodeNoModel, err.Error())
+		return
+	}
+	n := eng.Model.HP.NLayer
+	if open.From < 0 || open.To > n || open.From >= open.To {
+		fail(CodeBadRequest, fmt.Sprintf("layer range [%d, %d) is not inside [0, %d)", open.From, open.To, n))
+		return
+	}
+	if open.NCtx <= 0 || open.NCtx > s.MaxContext {
+		fail(CodeBadRequest, fmt.Sprintf("context of %d positions is outside 1..%d", open.NCtx, s.MaxContext))
+		return
+	}
+	stage, err := eng.NewStage(open.NCtx, open.From, open.To, s.Cache, s.Runner)
+	if err != nil {
+		fail(CodeInternal, err.Error())
+		return
+	}
+	if err := wire.Write(st, layerMsg{Op: opOK, Kernels: kernelsName()}); err != nil {
+		return
+	}
+	d := eng.Model.HP.NEmbd
+	rec := Record{Kind: "hop", RequestID: open.RequestID, Model: open.Model, From: open.From, To: open.To,
+		Started: time.Now(), Requester: peer, Worker: s.Host.ID().String()}
+	in, out := sha256.New(), sha256.New()
+	defer func() { s.record(rec, in, out) }()
+	var x []float32
+	for {
+		_ = st.SetReadDeadline(time.Now().Add(s.Idle))
+		var m layerMsg
+		if err := r.Read(&m); err != nil {
+			if !errors.Is(err, io.EOF) {
+				log.Debug("layers stream ended", "err", err)
+			}
+			return
+		}
+		switch m.Op {
+		case opStep:
+			if m.Pos != stage.Pos() {
+				fail(CodeBadRequest, fmt.Sprintf("step at position %d, the stage holds %d", m.Pos, stage.Pos()))
+				continue
+			}
+			if len(m.Hidden) == 0 || len(m.Hidden)%(4*d) != 0 {
+				fail(CodeBadRequest, fmt.Sprintf("hidden state of %d bytes is not a whole number of %d-wide float32 vectors", len(m.Hidden), d))
+				continue
+			}
+			if k := len(m.Hidden) / (4 * d); stage.Pos()+k > stage.Context() {
+				fail(CodeBadRequest, fmt.Sprintf("%d positions held + %d new exceed the context of %d", stage.Pos(), k, stage.Context()))
+				continue
+			}
+			x = x[:0]
+			x = append(x, make([]float32, len(m.Hidden)/4)...)
+			_ = decodeHidden(x, m.Hidden)
+			in.Write(m.Hidden)
+			t0 := time.Now()
+			if err := stage.Forward(s.ctx, x); err != nil {
+				fail(CodeBadRequest, err.Error())
+				continue
+			}
+			ms := float64(time.Since(t0).Microseconds()) / 1000
+			b := encodeHidden(x)
+			out.Write(b)
+			rec.GenTokens += len(x) / d
+			_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
+			if err := wire.Write(st, layerMsg{Op: opHidden, Pos: m.Pos, Hidden: b, ComputeMs: ms}); err != nil {
+				return
+			}
+		case opTruncate:
+			stage.Truncate(m.Pos)
+			if err := wire.Write(st, layerMsg{Op: opOK, Pos: stage.Pos()}); err != nil {
+				return
+			}
+		case opClose:
+			_ = wire.Write(st, layerMsg{Op: opDone, Tokens: rec.GenTokens})
+			return
+		default:
+			fail(CodeBadRequest, fmt.Sprintf("unknown message %q", m.Op))
+			return
+		}
+	}
+}
+
+func (s *Server) record(rec Record, in, out hash.Hash) {
+	if s.Recorder == nil || rec.GenTokens == 0 && rec.PromptTokens == 0 {
+		return
+	}
+	rec.Duration = time.Since(rec.Started)
+	rec.InputHash = hex.EncodeToString(in.Sum(nil))
+	rec.OutputHash = hex.EncodeToString(out.Sum(nil))
+	s.Recorder.Record(context.Background(), rec)
+}
+
+func (s *Server) handleGenerate(st network.Stream) {
+	defer st.Close()
+	peer := st.Conn().RemotePeer().String()
+	r := wire.NewReader(st, 1<<20)
+	fail := func(code, msg string) {
+		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		_ = wire.Write(st, genMsg{Op: opError, Code: code, Err: msg})
+	}
+	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
+	var m genMsg
+	if err := r.Read(&m); err != nil {
+		_ = st.Reset()
+		return
+	}
+	if m.Op != opRequest {
+		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", m.Op, opRequest))
+		return
+	}
+	release, err := s.admit(s.ctx, peer)
+	if err != nil {
+		fail(CodeRefused, err.Error())
+		return
+	}
+	defer release()
+	if _, err := s.Engine(m.Model); err != nil {
+		fail(CodeNoModel, err.Error())
+		return
+	}
+	req, err := m.request()
+	if err != nil {
+		fail(CodeBadRequest, err.Error())
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	// The client never writes after its request: a read returning means it went away.
+	go func() {
+		var junk genMsg
+		_ = st.SetReadDeadline(time.Time{})
+		_ = r.Read(&junk)
+		cancel()
+	}()
+	rec := Record{Kind: "served", RequestID: m.RequestID, Model: m.Model, Started: time.Now(),
+		Requester: peer, Worker: s.Host.ID().String()}
+	in, out := sha256.New(), sha256.New()
+	in.Write([]byte(m.Prompt))
+	for _, msg := range m.Messages {
+		in.Write([]byte(msg.Role + "\x00" + msg.Content + "\x00"))
+	}
+	res, err := s.Generate(ctx, "peer-"+m.RequestID, req, func(t inference.Token) error {
+		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
+		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
+	})
+	out.Write([]byte(res.Text))
+	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
+	s.record(rec, in, out)
+	if err != nil {
+		fail(CodeInternal, err.Error())
+		return
+	}
+	_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
+		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec})
+}
