@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/bench"
 	"github.com/aria-node/aria/inference/model"
@@ -18,15 +19,24 @@ func benchCmd(stdio IO) *cobra.Command {
 	var threads int
 	var asJSON, quiet bool
 	var cache, cpuProfile string
+	var pipeNodes, streams int
 	c := &cobra.Command{
-		Use:   "bench MODEL.gguf [-p 512] [-n 128] [--threads N] [--json]",
+		Use:   "bench MODEL.gguf [-p 512] [-n 128] [--threads N] [--pipeline N] [--json]",
 		Short: "Measure prompt processing and generation speed against this machine's memory bandwidth",
 		Long: `Measures prompt processing (-p tokens in batches) and generation (-n tokens one at a time from an
 empty cache) like llama-bench, reports the median of -r runs, and measures in the same run how fast
 the threads can read memory: a generated token must read every weight once, so
-read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how close ARIA comes.`,
+read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how close ARIA comes.
+
+With --pipeline N it starts N real nodes on loopback (libp2p, each with its own copy of the model),
+splits the layers over them, and measures generation through the pipeline against one node, for one
+stream and for --streams concurrent streams, checking that the tokens are identical.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if pipeNodes > 0 {
+				return benchPipeline(cmd, stdio, args[0], pipeline.BenchOptions{Nodes: pipeNodes, Threads: threads,
+					Prompt: o.Prompt, Gen: o.Gen, Streams: streams}, asJSON, quiet)
+			}
 			ct, err := model.ParseCacheType(cache)
 			if err != nil {
 				return usageError{err}
@@ -74,6 +84,8 @@ read bandwidth / bytes per token is the speed limit, and bandwidth_fraction how 
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress lines on stderr")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (go tool pprof)")
+	f.IntVar(&pipeNodes, "pipeline", 0, "measure a pipeline over N nodes on loopback against one node")
+	f.IntVar(&streams, "streams", 0, "concurrent streams of the pipeline's aggregate test (default: N)")
 	return c
 }
 
@@ -105,4 +117,43 @@ func runs(x []float64) string {
 		s += fmt.Sprintf("%.2f", v)
 	}
 	return s
+}
+
+func benchPipeline(cmd *cobra.Command, stdio IO, path string, o pipeline.BenchOptions, asJSON, quiet bool) error {
+	if o.Nodes < 2 {
+		return usageError{fmt.Errorf("--pipeline needs at least 2 nodes")}
+	}
+	if !cmd.Flags().Changed("n-prompt") {
+		o.Prompt = 32
+	}
+	if !cmd.Flags().Changed("n-gen") {
+		o.Gen = 32
+	}
+	if !quiet {
+		o.Progress = func(s string) { fmt.Fprintln(stdio.Err, "bench:", s) }
+	}
+	r, err := pipeline.Bench(cmd.Context(), path, o)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdio.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	w := stdio.Out
+	fmt.Fprintf(w, "model     %s\n", r.Model)
+	fmt.Fprintf(w, "pipeline  %d nodes on loopback, %d threads each, kernels %s\n", r.Nodes, r.Threads, r.Kernels)
+	fmt.Fprintf(w, "route     %s\n", r.Route)
+	for _, h := range r.Hops {
+		fmt.Fprintf(w, "  hop %-24s %2d layers  %7.2f ms/token  overhead %.3f ms\n", h.Hop, h.Layers, h.MsPerToken, h.OverheadMs)
+	}
+	fmt.Fprintf(w, "one stream      single node %7.2f tokens/s   pipeline %7.2f tokens/s\n", r.SingleNodeTokensPerS, r.PipelineTokensPerS)
+	fmt.Fprintf(w, "%d streams       single node %7.2f tokens/s   pipeline %7.2f tokens/s\n", r.Streams, r.SingleNodeAggregateTokensPer, r.PipelineAggregateTokensPerS)
+	fmt.Fprintf(w, "per hop         %.3f ms, %.1f %% of throughput\n", r.PerHopMs, 100*r.PerHopCost)
+	fmt.Fprintf(w, "identical output: %v\n", r.IdenticalOutput)
+	if !r.IdenticalOutput {
+		return fmt.Errorf("the pipeline's tokens differ from one node's")
+	}
+	return nil
 }
