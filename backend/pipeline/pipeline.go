@@ -405,7 +405,7 @@ func (c *localConn) step(ctx context.Context, pos int, x []float32) (time.Durati
 }
 
 func (c *localConn) truncate(_ context.Context, pos int) error { c.st.Truncate(pos); return nil }
-func (c *localConn) close(context.Context) error              { return nil }
+func (c *localConn) close(context.Context) error               { return nil }
 
 type remoteConn struct {
 	peer    peer.ID
