@@ -55,8 +55,8 @@ func (p Policy) Validate() error {
 }
 
 // Load reads the policy at path. A missing file gives Default(); fields absent from the file
-// keep their defaults. A file that does not parse or holds an invalid value is an error, and
-// the file is left as it is.
+// keep their defaults. A file that does not parse or holds an invalid value is an error (with
+// Default(), so contribution stays off), and the file is left as it is for the user to fix.
 func Load(path string) (Policy, error) {
 	p := Default()
 	b, err := os.ReadFile(path)
