@@ -6,10 +6,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/aria-node/aria/backend/cli"
 	"github.com/aria-node/aria/backend/node"
@@ -22,6 +24,10 @@ const hasWindow = true
 // (The Wails asset server cannot stream server-sent events, so the page does not go through it.)
 type App struct {
 	node *node.Node
+	// The tray's "Contribute to the network" switch: an in-memory bool until the node exposes
+	// its contribution policy.
+	contributing    func() bool
+	setContributing func(bool) error
 }
 
 // NodeAddress is what the page needs to reach the node.
@@ -51,7 +57,10 @@ func runWindow(stdio cli.IO) error {
 	}
 	defer n.Close()
 	fmt.Fprintf(stdio.Err, "ARIA node listening on %s\n", n.URL())
-	app := &App{node: n}
+	var contribute atomic.Bool
+	app := &App{node: n, contributing: contribute.Load,
+		setContributing: func(on bool) error { contribute.Store(on); return nil }}
+	stopTray := func() {}
 	err = wails.Run(&options.App{
 		Title:            "ARIA",
 		Width:            1200,
@@ -61,7 +70,13 @@ func runWindow(stdio cli.IO) error {
 		AssetServer:      &assetserver.Options{Assets: stdio.Frontend},
 		BackgroundColour: &options.RGBA{R: 16, G: 18, B: 24, A: 255},
 		Bind:             []any{app},
-		OnShutdown:       func(context.Context) { n.Close() },
+		// Closing the window hides it in the tray, unless no tray could bring it back.
+		HideWindowOnClose: trayHost(),
+		OnStartup: func(ctx context.Context) {
+			stopTray = startTray(trayHooks{Contributing: app.contributing, SetContributing: app.setContributing,
+				Show: func() { wruntime.WindowShow(ctx) }, Quit: func() { wruntime.Quit(ctx) }})
+		},
+		OnShutdown: func(context.Context) { stopTray(); n.Close() },
 	})
 	if err != nil {
 		slog.Error("window", "err", err)
