@@ -1,0 +1,219 @@
+package p2p
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"github.com/aria-node/aria/backend/wire"
+)
+
+// Capabilities is what a node advertises: the models it holds (by SHA-256) and the layers of
+// each, its kernels and measured speed, its free memory and whether it works for others now.
+type Capabilities struct {
+	Version      string     `cbor:"1,keyasint" json:"version"`
+	Models       []ModelCap `cbor:"2,keyasint" json:"models"`
+	Kernels      string     `cbor:"3,keyasint" json:"kernels"`
+	Threads      int        `cbor:"4,keyasint" json:"threads"`
+	TokensPerSec float64    `cbor:"5,keyasint" json:"tokens_per_s"` // measured decode speed (0: unknown)
+	MsPerLayer   float64    `cbor:"6,keyasint" json:"ms_per_layer"` // per token, measured (0: unknown)
+	FreeMemory   uint64     `cbor:"7,keyasint" json:"free_memory"`
+	Contributing bool       `cbor:"8,keyasint" json:"contributing"`
+	QueueLength  int        `cbor:"9,keyasint" json:"queue_length"`
+}
+
+// ModelCap is one model a node holds.
+type ModelCap struct {
+	SHA256 string `cbor:"1,keyasint" json:"sha256"`
+	Name   string `cbor:"2,keyasint" json:"name"`
+	Layers int    `cbor:"3,keyasint" json:"layers"`
+	From   int    `cbor:"4,keyasint" json:"from"` // layer range held
+	To     int    `cbor:"5,keyasint" json:"to"`
+	Bytes  int64  `cbor:"6,keyasint" json:"bytes"`
+}
+
+// PeerInfo is a known peer and its latest capabilities.
+type PeerInfo struct {
+	ID        peer.ID      `json:"id"`
+	Addrs     []string     `json:"addrs"`
+	Caps      Capabilities `json:"caps"`
+	LatencyMs float64      `json:"latency_ms"`
+	Seen      time.Time    `json:"seen"`
+}
+
+// HasModel reports whether the peer holds the whole model with this SHA-256.
+func (p PeerInfo) HasModel(sha string) (ModelCap, bool) {
+	for _, m := range p.Caps.Models {
+		if m.SHA256 == sha {
+			return m, true
+		}
+	}
+	return ModelCap{}, false
+}
+
+// SetCapabilities sets what this node answers when asked for its capabilities.
+func (n *Node) SetCapabilities(f func() Capabilities) {
+	n.mu.Lock()
+	n.provider = f
+	n.mu.Unlock()
+}
+
+// OnChange registers f to be called (on its own goroutine) when a peer joins, leaves or changes
+// its capabilities.
+func (n *Node) OnChange(f func()) {
+	n.mu.Lock()
+	n.watchers = append(n.watchers, f)
+	n.mu.Unlock()
+}
+
+// Peers returns the peers whose capabilities are known and fresh, fastest first.
+func (n *Node) Peers() []PeerInfo {
+	n.mu.Lock()
+	out := make([]PeerInfo, 0, len(n.peers))
+	for _, p := range n.peers {
+		out = append(out, *p)
+	}
+	n.mu.Unlock()
+	for i := range out {
+		if l := n.h.Peerstore().LatencyEWMA(out[i].ID); l > 0 {
+			out[i].LatencyMs = float64(l.Microseconds()) / 1000
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Refresh asks every connected peer for its capabilities now (the node does so on its own
+// every CapsInterval; call it after a change the user is waiting to see).
+func (n *Node) Refresh() {
+	for _, p := range n.h.Network().Peers() {
+		n.fetchSoon(p)
+	}
+}
+
+func (n *Node) serveCaps(st network.Stream) {
+	defer st.Close()
+	n.mu.Lock()
+	f := n.provider
+	n.mu.Unlock()
+	c := Capabilities{Version: n.cfg.Version}
+	if f != nil {
+		c = f()
+	}
+	_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	_ = wire.Write(st, c)
+}
+
+// maxCapsFrame bounds a peer's capability message.
+const maxCapsFrame = 64 << 10
+
+func (n *Node) fetchSoon(p peer.ID) {
+	n.mu.Lock()
+	if n.fetching[p] || n.ctx.Err() != nil {
+		n.mu.Unlock()
+		return
+	}
+	n.fetching[p] = true
+	n.wg.Add(1)
+	n.mu.Unlock()
+	go func() {
+		defer n.wg.Done()
+		err := n.fetch(p)
+		n.mu.Lock()
+		delete(n.fetching, p)
+		n.mu.Unlock()
+		if err != nil {
+			n.log.Debug("capabilities not fetched", "peer", p.String(), "err", err)
+		}
+	}()
+}
+
+func (n *Node) fetch(p peer.ID) error {
+	ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+	defer cancel()
+	st, err := n.h.NewStream(network.WithAllowLimitedConn(ctx, "caps"), p, protocol.ID(CapsProtocol))
+	if err != nil {
+		return err // not an ARIA node, or gone
+	}
+	defer st.Close()
+	_ = st.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var c Capabilities
+	if err := wire.NewReader(st, maxCapsFrame).Read(&c); err != nil {
+		_ = st.Reset()
+		n.log.Info("peer sent unreadable capabilities; ignored", "peer", p.String(), "err", err)
+		return err
+	}
+	var addrs []string
+	for _, a := range n.h.Peerstore().Addrs(p) {
+		addrs = append(addrs, a.String())
+	}
+	n.mu.Lock()
+	old, had := n.peers[p]
+	changed := !had || !sameCaps(old.Caps, c)
+	n.peers[p] = &PeerInfo{ID: p, Addrs: addrs, Caps: c, Seen: time.Now()}
+	n.mu.Unlock()
+	if changed {
+		n.notify()
+	}
+	return nil
+}
+
+func sameCaps(a, b Capabilities) bool {
+	x, err1 := wire.Marshal(a)
+	y, err2 := wire.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}
+
+func (n *Node) disconnected(p peer.ID) {
+	if n.h.Network().Connectedness(p) == network.Connected {
+		return // another connection is still up
+	}
+	n.mu.Lock()
+	_, had := n.peers[p]
+	delete(n.peers, p)
+	n.mu.Unlock()
+	if had {
+		n.notify()
+	}
+}
+
+func (n *Node) notify() {
+	n.mu.Lock()
+	ws := append([]func(){}, n.watchers...)
+	n.mu.Unlock()
+	for _, w := range ws {
+		go w()
+	}
+}
+
+// refreshLoop refetches capabilities and drops those not refreshed within the TTL.
+func (n *Node) refreshLoop() {
+	defer n.wg.Done()
+	t := time.NewTicker(n.cfg.CapsInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+		n.Refresh()
+		cut := time.Now().Add(-n.cfg.CapsTTL)
+		expired := false
+		n.mu.Lock()
+		for id, p := range n.peers {
+			if p.Seen.Before(cut) {
+				delete(n.peers, id)
+				expired = true
+			}
+		}
+		n.mu.Unlock()
+		if expired {
+			n.notify()
+		}
+	}
+}
