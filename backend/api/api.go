@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
 )
 
 // MaxBody bounds a request body (413 beyond it).
@@ -23,9 +25,19 @@ type LocalModel struct {
 	Path string
 }
 
+// Backend runs the requests: the node's scheduler, or the node's router that may send a
+// request to peers.
+type Backend interface {
+	Model() (scheduler.ModelInfo, bool)
+	Queued() int
+	Load(ctx context.Context, path string) (scheduler.ModelInfo, error)
+	Engine() *inference.Engine
+	Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
+}
+
 // Options configure the handler.
 type Options struct {
-	Sched *scheduler.Scheduler
+	Sched Backend
 	// Models lists the local model files (for /v1/models and loading by name); nil: only the
 	// loaded one.
 	Models func() []LocalModel

@@ -20,6 +20,10 @@ type serveFlags struct {
 	model, addr, apiKey, dataDir, cache string
 	threads, ctx, queue                 int
 	watts                               float64
+	listen, bootstrap                   []string
+	noP2P, noMDNS, dhtServer            bool
+	capsInterval                        time.Duration
+	route, contribute                   string
 }
 
 // NodeConfig is the node configuration the desktop app starts with (defaults and environment).
@@ -42,7 +46,9 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
-		Log: slog.New(slog.NewTextHandler(stdio.Err, nil))}, nil
+		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
+		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route,
+		CapsInterval: f.capsInterval}, nil
 }
 
 func serveCmd(stdio IO) *cobra.Command {
@@ -62,7 +68,26 @@ func serveCmd(stdio IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			switch f.contribute {
+			case "":
+			case "on", "off":
+				if err := n.SetContributing(f.contribute == "on"); err != nil {
+					n.Close()
+					return err
+				}
+			default:
+				n.Close()
+				return usageError{fmt.Errorf("--contribute %q: want on or off", f.contribute)}
+			}
 			fmt.Fprintf(stdio.Out, "ARIA node listening on %s\n", n.URL())
+			fmt.Fprintf(stdio.Out, "peer ID %s\n", n.PeerID())
+			if p := n.P2P(); p != nil {
+				for _, a := range p.Addrs() {
+					fmt.Fprintf(stdio.Out, "p2p address %s\n", a)
+				}
+			}
+			st := n.Policy().Status()
+			fmt.Fprintf(stdio.Err, "contributing to the network: %v %s\n", st.Contributing, st.Reason)
 			if !api.IsLoopback(cfg.Addr) {
 				fmt.Fprintf(stdio.Out, "API key (send as Authorization: Bearer KEY): %s\n", n.APIKey())
 			}
@@ -90,6 +115,15 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.IntVarP(&f.ctx, "ctx", "c", 4096, "context window in tokens")
 	fl.IntVar(&f.queue, "queue", 16, "requests that may wait for the engine (beyond: 429)")
 	fl.StringVar(&f.cache, "cache-type", "f16", "KV cache type: f16 or f32")
+	fl.StringArrayVar(&f.listen, "p2p-listen", nil, "libp2p listen multiaddr, repeatable (default: TCP and QUIC, every interface, any port)")
+	fl.StringArrayVar(&f.bootstrap, "bootstrap", nil, "bootstrap peer multiaddr ending in /p2p/ID, repeatable")
+	fl.BoolVar(&f.noP2P, "no-p2p", false, "do not join the network")
+	fl.BoolVar(&f.noMDNS, "no-mdns", false, "no LAN discovery")
+	fl.BoolVar(&f.dhtServer, "dht-server", false, "answer DHT queries even before this node is known to be reachable (bootstrap nodes)")
+	fl.StringVar(&f.route, "route", "local", "where requests run: local, remote (on a peer) or pipeline (layers split over peers)")
+	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
+	_ = fl.MarkHidden("caps-interval") // for tests
+	fl.StringVar(&f.contribute, "contribute", "", "on or off: switch work for peers (saved in the data directory's policy)")
 	fl.Float64Var(&f.watts, "watts-per-core", 0, "power per busy core for the energy estimate where no energy counter is readable (0: 10 W on x86, 3 W on arm64)")
 	return c
 }

@@ -71,6 +71,7 @@ func (n *Node) appMounts() map[string]http.Handler {
 	mux := map[string]http.Handler{}
 	h := func(p string, f http.HandlerFunc) { mux[p] = f }
 	h("GET /api/events", n.bus.ServeSSE)
+	n.networkMounts(h)
 	h("GET /api/models", func(w http.ResponseWriter, _ *http.Request) {
 		loaded, _ := n.sched.Model()
 		local := n.models.List()

@@ -45,6 +45,18 @@ type Config struct {
 	HubURL       string // Hugging Face (default https://huggingface.co; tests use a local server)
 	Version      string
 	Log          *slog.Logger
+
+	// The network. The identity, the ledger and the policy exist in every node; the libp2p peer
+	// starts only with P2P.
+	P2P       bool
+	P2PListen []string // multiaddrs (default: TCP and QUIC on every interface)
+	Bootstrap []string // multiaddrs ending in /p2p/ID
+	NoMDNS    bool
+	DHTServer bool // answer DHT queries even when not known to be reachable (bootstrap nodes)
+	NoPortMap bool
+	Route     string // local (default), remote or pipeline
+	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
+	CapsInterval time.Duration
 }
 
 // DefaultAddr is the API's default address: loopback only.
@@ -66,6 +78,7 @@ type Node struct {
 	key    string
 	once   sync.Once
 	served chan error
+	net    *network
 }
 
 // ModelsDir is where model files live.
@@ -124,8 +137,13 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 			cfg.Log.Warn("could not load the newest local model", "path", p, "err", err)
 		}
 	}
+	if err := n.startNetwork(ctx); err != nil {
+		stop()
+		n.sched.Close()
+		return nil, fmt.Errorf("node: %w", err)
+	}
 	h := api.New(api.Options{
-		Sched: n.sched, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+		Sched: router{n.sched, n}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Static: cfg.Frontend, Version: cfg.Version,
 		Mounts: n.appMounts(),
 		Extra:  n.extra,
@@ -134,6 +152,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		stop()
+		n.stopNetwork()
 		n.sched.Close()
 		return nil, fmt.Errorf("node: listen on %s: %w", cfg.Addr, err)
 	}
@@ -171,6 +190,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 	n.once.Do(func() {
 		n.bus.Close() // ends the event streams, which would hold Shutdown
 		err = n.srv.Shutdown(ctx)
+		n.stopNetwork()
 		n.sched.Close()
 		n.stop()
 	})

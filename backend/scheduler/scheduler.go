@@ -220,6 +220,17 @@ func NewID(prefix string) string {
 // Generate waits for its turn and runs req on the loaded model, calling onToken for each
 // token. A cancelled ctx removes a waiting request or stops a running one within one token.
 func (s *Scheduler) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	return s.GenerateWith(ctx, id, req, nil, onToken)
+}
+
+// LayersFunc makes the layers a request runs on (a pipeline over peers) from the loaded
+// engine; done is called when the generation ends.
+type LayersFunc func(ctx context.Context, eng *inference.Engine) (layers inference.Layers, done func(), err error)
+
+// GenerateWith is Generate with the transformer layers run by mk's layers instead of the local
+// session's (nil mk: locally). The engine still embeds, applies the head and samples, in turn
+// with the other requests.
+func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.Request, mk LayersFunc, onToken func(inference.Token) error) (inference.Result, error) {
 	if err := s.acquire(ctx); err != nil {
 		return inference.Result{}, err
 	}
@@ -232,6 +243,14 @@ func (s *Scheduler) Generate(ctx context.Context, id string, req inference.Reque
 	}
 	if err := ctx.Err(); err != nil {
 		return inference.Result{}, err
+	}
+	if mk != nil {
+		layers, done, err := mk(ctx, eng)
+		if err != nil {
+			return inference.Result{}, err
+		}
+		defer done()
+		sess = eng.NewSessionWith(layers)
 	}
 	prompt, err := sess.PromptTokens(req)
 	if err != nil {
@@ -296,3 +315,9 @@ func (s *Scheduler) Close() {
 }
 
 func kernelsName() string { return kernels.Selected().Impl.Name }
+
+// KernelsName is the kernel tier in use.
+func KernelsName() string { return kernelsName() }
+
+// Context is the context window of a session, in tokens.
+func (s *Scheduler) Context() int { return s.cfg.Context }

@@ -1,0 +1,548 @@
+package node
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/shirou/gopsutil/v3/mem"
+
+	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/metrics"
+	"github.com/aria-node/aria/backend/p2p"
+	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/policy"
+	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
+)
+
+// Routes: where a request's layers run.
+const (
+	RouteLocal    = "local"    // on this node
+	RouteRemote   = "remote"   // the whole request on a contributing peer that holds the model
+	RoutePipeline = "pipeline" // the layers split over this node and contributing peers
+)
+
+// network is the node's peer-to-peer side: identity, ledger, policy, the libp2p peer and the
+// pipeline server.
+type network struct {
+	key        crypto.PrivKey
+	id         peer.ID
+	ledger     *ledger.Ledger
+	policy     *policy.Enforcer
+	policyPath string
+	p2p        *p2p.Node // nil when the node does not join the network
+	srv        *pipeline.Server
+	runner     *inference.Runner // peers' layer work
+
+	mu       sync.Mutex
+	route    string
+	sha      map[string]string // model path → SHA-256 (computed once)
+	hashing  map[string]bool
+	lastTPS  float64 // last local decode speed
+	provided string
+	lastHops []pipeline.HopStats
+	lastPath string // route of the last pipelined request
+}
+
+func (n *Node) startNetwork(ctx context.Context) error {
+	cfg := n.cfg
+	key, err := p2p.LoadOrCreateIdentity(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	id, _ := peer.IDFromPrivateKey(key)
+	nw := &network{key: key, id: id, sha: map[string]string{}, hashing: map[string]bool{},
+		policyPath: cfg.DataDir + "/policy.json", route: cfg.Route}
+	switch nw.route {
+	case "":
+		nw.route = RouteLocal
+	case RouteLocal, RouteRemote, RoutePipeline:
+	default:
+		return fmt.Errorf("route %q: want local, remote or pipeline", cfg.Route)
+	}
+	pol, err := policy.Load(nw.policyPath)
+	if err != nil {
+		return err
+	}
+	if nw.policy, err = policy.New(pol, policy.Options{Cores: runtime.NumCPU(), Power: policy.SystemPower()}); err != nil {
+		return err
+	}
+	if nw.ledger, err = ledger.Open(ctx, cfg.DataDir+"/ledger.db", key); err != nil {
+		return err
+	}
+	n.net = nw
+	if info, ok := n.sched.Model(); ok {
+		n.modelSHA(info.Path) // start hashing now: peers ask for it in the capabilities
+	}
+	if !cfg.P2P {
+		return nil
+	}
+	pn, err := p2p.New(ctx, p2p.Config{Key: key, Listen: cfg.P2PListen, Bootstrap: cfg.Bootstrap, MDNS: !cfg.NoMDNS,
+		DHT: true, DHTServer: cfg.DHTServer, NoPortMap: cfg.NoPortMap, Version: cfg.Version, Log: cfg.Log,
+		CapsInterval: cfg.CapsInterval, DiscoveryInterval: cfg.CapsInterval})
+	if err != nil {
+		nw.ledger.Close()
+		return err
+	}
+	nw.p2p = pn
+	pn.SetCapabilities(n.capabilities)
+	pn.OnChange(func() { n.bus.Publish("peers", pn.Peers()) })
+	nw.runner = inference.NewRunner(nw.policy.Threads())
+	nw.srv = &pipeline.Server{Host: pn.Host(), Engine: n.engineFor, Generate: n.sched.Generate, Runner: nw.runner,
+		Gate: nw.policy, Recorder: ledgerRecorder{n}, Cache: cfg.Cache, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
+	nw.srv.Start()
+	cfg.Log.Info("peer started", "peer", pn.ID().String(), "addrs", strings.Join(pn.Addrs(), " "))
+	return nil
+}
+
+func (n *Node) stopNetwork() {
+	nw := n.net
+	if nw == nil {
+		return
+	}
+	if nw.srv != nil {
+		nw.srv.Stop()
+	}
+	if nw.p2p != nil {
+		_ = nw.p2p.Close()
+	}
+	if nw.runner != nil {
+		nw.runner.Close()
+	}
+	_ = nw.ledger.Close()
+}
+
+// PeerID is the node's name on the network.
+func (n *Node) PeerID() peer.ID { return n.net.id }
+
+// P2P is the node's libp2p peer (nil when it does not join the network).
+func (n *Node) P2P() *p2p.Node { return n.net.p2p }
+
+// Ledger is the node's ledger.
+func (n *Node) Ledger() *ledger.Ledger { return n.net.ledger }
+
+// Policy is the node's contribution policy.
+func (n *Node) Policy() *policy.Enforcer { return n.net.policy }
+
+// SetContributing switches work for peers on or off and saves the choice (the tray's toggle).
+func (n *Node) SetContributing(on bool) error {
+	p := n.net.policy.Policy()
+	p.Contribute = on
+	return n.setPolicy(p)
+}
+
+func (n *Node) setPolicy(p policy.Policy) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := p.Save(n.net.policyPath); err != nil {
+		return err
+	}
+	if err := n.net.policy.Update(p); err != nil {
+		return err
+	}
+	n.bus.Publish("policy", map[string]any{"policy": p, "status": n.net.policy.Status()})
+	if n.net.p2p != nil {
+		n.net.p2p.Refresh()
+	}
+	return nil
+}
+
+// Route is where requests run now.
+func (n *Node) Route() string {
+	n.net.mu.Lock()
+	defer n.net.mu.Unlock()
+	return n.net.route
+}
+
+// modelSHA returns the SHA-256 of a model file, "" while it is being computed in the
+// background (a 1 GB file takes a second or two).
+func (n *Node) modelSHA(path string) string {
+	nw := n.net
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if s, ok := nw.sha[path]; ok {
+		return s
+	}
+	if b, err := os.ReadFile(path + ".sha256"); err == nil && len(strings.TrimSpace(string(b))) == 64 {
+		nw.sha[path] = strings.TrimSpace(string(b))
+		return nw.sha[path]
+	}
+	if !nw.hashing[path] {
+		nw.hashing[path] = true
+		go func() {
+			s, err := hashFile(path)
+			nw.mu.Lock()
+			delete(nw.hashing, path)
+			if err == nil {
+				nw.sha[path] = s
+			}
+			nw.mu.Unlock()
+			if err == nil {
+				n.provide(s)
+			}
+		}()
+	}
+	return ""
+}
+
+// loadedSHA is the SHA-256 of the loaded model, waiting for it if needed.
+func (n *Node) loadedSHA(ctx context.Context) (string, error) {
+	info, ok := n.sched.Model()
+	if !ok {
+		return "", scheduler.ErrNoModel
+	}
+	for {
+		if s := n.modelSHA(info.Path); s != "" {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (n *Node) provide(sha string) {
+	nw := n.net
+	if nw.p2p == nil {
+		return
+	}
+	nw.mu.Lock()
+	if nw.provided == sha {
+		nw.mu.Unlock()
+		return
+	}
+	nw.provided = sha
+	nw.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(n.bg, time.Minute)
+		defer cancel()
+		if err := nw.p2p.Provide(ctx, sha); err != nil {
+			n.cfg.Log.Debug("model not announced in the DHT", "err", err)
+		}
+	}()
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// engineFor gives peers the loaded engine when it is the model they ask for.
+func (n *Node) engineFor(sha string) (*inference.Engine, error) {
+	info, ok := n.sched.Model()
+	eng := n.sched.Engine()
+	if !ok || eng == nil {
+		return nil, errors.New("no model is loaded")
+	}
+	if have := n.modelSHA(info.Path); have != sha {
+		return nil, fmt.Errorf("model %.12s is not loaded here", sha)
+	}
+	return eng, nil
+}
+
+// capabilities is what this node advertises.
+func (n *Node) capabilities() p2p.Capabilities {
+	c := p2p.Capabilities{Version: n.cfg.Version, Kernels: scheduler.KernelsName(), Threads: n.net.policy.Threads(),
+		Contributing: n.net.policy.Status().Contributing, QueueLength: n.sched.Queued()}
+	if vm, err := mem.VirtualMemory(); err == nil {
+		c.FreeMemory = vm.Available
+	}
+	n.net.mu.Lock()
+	c.TokensPerSec = n.net.lastTPS
+	n.net.mu.Unlock()
+	if info, ok := n.sched.Model(); ok {
+		if eng := n.sched.Engine(); eng != nil {
+			if sha := n.modelSHA(info.Path); sha != "" {
+				layers := eng.Model.HP.NLayer
+				st, _ := os.Stat(info.Path)
+				var size int64
+				if st != nil {
+					size = st.Size()
+				}
+				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: 0, To: layers, Bytes: size}}
+				if c.TokensPerSec > 0 {
+					c.MsPerLayer = 1000 / c.TokensPerSec / float64(layers)
+				}
+			}
+		}
+	}
+	return c
+}
+
+// holders are the contributing peers that hold the model, fastest first.
+func (n *Node) holders(sha string, exclude []peer.ID) []p2p.PeerInfo {
+	if n.net.p2p == nil {
+		return nil
+	}
+	var out []p2p.PeerInfo
+	for _, p := range n.net.p2p.Peers() {
+		if _, ok := p.HasModel(sha); !ok || !p.Caps.Contributing {
+			continue
+		}
+		skip := false
+		for _, x := range exclude {
+			skip = skip || x == p.ID
+		}
+		if !skip {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// router is the API's backend: the scheduler, with requests sent to peers by the route the user
+// chose, and every request written to the ledger.
+type router struct {
+	*scheduler.Scheduler
+	n *Node
+}
+
+func (r router) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	n := r.n
+	start := time.Now()
+	e := ledger.Entry{RequestID: id, Kind: ledger.Local, Requester: n.net.id, Worker: n.net.id, StartedAt: start.UnixMilli()}
+	info, _ := n.sched.Model()
+	var res inference.Result
+	var err error
+	switch route := n.Route(); route {
+	case RouteRemote:
+		res, e, err = r.remote(ctx, id, req, onToken, e)
+	case RoutePipeline:
+		res, err = r.pipelined(ctx, id, req, onToken, &e)
+	default:
+		res, err = r.Scheduler.Generate(ctx, id, req, onToken)
+	}
+	if e.Kind == ledger.Local && err == nil && res.GeneratePerSec > 0 {
+		n.net.mu.Lock()
+		n.net.lastTPS = res.GeneratePerSec
+		n.net.mu.Unlock()
+	}
+	if len(res.Tokens) == 0 && err != nil {
+		return res, err
+	}
+	e.ModelSHA256 = n.modelSHA(info.Path)
+	if e.LayerTo == 0 {
+		if eng := n.sched.Engine(); eng != nil {
+			e.LayerTo = int64(eng.Model.HP.NLayer)
+		}
+	}
+	e.PromptTokens, e.GenTokens = int64(res.PromptTokens), int64(len(res.Tokens))
+	e.DurationMs = time.Since(start).Milliseconds()
+	e.InputHash = hashRequest(req)
+	e.OutputHash = hashString(res.Text)
+	if rep, ok := n.meter.Report(id); ok && e.Kind != ledger.Remote {
+		e.EnergyMJ, e.EnergyLabel = int64(rep.EnergyMJ), string(rep.EnergyKind)
+	} else {
+		e.EnergyLabel = string(metrics.Estimated)
+	}
+	if _, lerr := n.net.ledger.Append(context.WithoutCancel(ctx), e); lerr != nil {
+		n.cfg.Log.Error("ledger write failed", "id", id, "err", lerr)
+	} else {
+		n.bus.Publish("ledger", map[string]any{"request_id": id, "kind": e.Kind})
+	}
+	return res, err
+}
+
+// remote runs the whole request on the fastest contributing peer holding the model, falling
+// back to this node when there is none or it fails before the first token.
+func (r router) remote(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e ledger.Entry) (inference.Result, ledger.Entry, error) {
+	n := r.n
+	sha, err := n.loadedSHA(ctx)
+	if err != nil {
+		return inference.Result{}, e, err
+	}
+	for _, p := range n.holders(sha, nil) {
+		got := 0
+		rr, err := pipeline.Generate(ctx, n.net.p2p.Host(), p.ID, sha, id, req, func(t inference.Token) error {
+			got++
+			if onToken != nil {
+				return onToken(t)
+			}
+			return nil
+		})
+		if err != nil && got == 0 && ctx.Err() == nil {
+			n.cfg.Log.Warn("peer could not run the request; trying the next", "peer", p.ID.String(), "err", err)
+			continue
+		}
+		e.Kind, e.Worker = ledger.Remote, p.ID
+		res := inference.Result{Text: rr.Text, Tokens: rr.Tokens, PromptTokens: rr.PromptTokens, FinishReason: rr.FinishReason,
+			PromptPerSec: rr.PromptPerSec, GeneratePerSec: rr.GenPerSec, GenerateTime: rr.Duration}
+		return res, e, err
+	}
+	res, err := r.Scheduler.Generate(ctx, id, req, onToken)
+	return res, e, err
+}
+
+// pipelined runs the layers over this node and the contributing peers holding the model.
+func (r router) pipelined(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e *ledger.Entry) (inference.Result, error) {
+	n := r.n
+	sha, err := n.loadedSHA(ctx)
+	if err != nil {
+		return inference.Result{}, err
+	}
+	var p *pipeline.Pipeline
+	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
+		hp := eng.Model.HP
+		cands := []pipeline.Candidate{{}}
+		for _, h := range n.holders(sha, nil) {
+			cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer})
+		}
+		route, err := pipeline.Plan(hp.NLayer, 0, cands)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err = pipeline.Dial(ctx, pipeline.Config{Host: n.net.p2p.Host(), Engine: eng, Model: sha, RequestID: id,
+			Context: n.sched.Context(), Cache: n.cfg.Cache, Log: n.cfg.Log,
+			Replace: func(_ context.Context, failed pipeline.Hop, exclude []peer.ID) (pipeline.Hop, error) {
+				for _, h := range n.holders(sha, exclude) {
+					return pipeline.Hop{Peer: h.ID, From: failed.From, To: failed.To}, nil
+				}
+				return pipeline.Hop{From: failed.From, To: failed.To}, nil // this node takes the range back
+			}}, route)
+		if err != nil {
+			return nil, nil, err
+		}
+		n.bus.Publish("route", map[string]any{"request_id": id, "route": p.Route().String()})
+		return p, func() {
+			stats := p.Stats()
+			n.net.mu.Lock()
+			n.net.lastHops, n.net.lastPath = stats, p.Route().String()
+			n.net.mu.Unlock()
+			n.bus.Publish("route", map[string]any{"request_id": id, "route": p.Route().String(), "hops": stats, "failovers": len(p.Failovers())})
+			_ = p.Close(context.WithoutCancel(ctx))
+		}, nil
+	}
+	return n.sched.GenerateWith(ctx, id, req, mk, onToken)
+}
+
+func hashString(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func hashRequest(req inference.Request) string {
+	b, _ := json.Marshal(struct {
+		P string
+		M any
+		T []int32
+	}{req.Prompt, req.Messages, req.Tokens})
+	return hashString(string(b))
+}
+
+// ledgerRecorder writes peers' work (hops and served requests) to the ledger, with an energy
+// estimate from the time and threads it took.
+type ledgerRecorder struct{ n *Node }
+
+func (l ledgerRecorder) Record(ctx context.Context, r pipeline.Record) {
+	n := l.n
+	req, _ := peer.Decode(r.Requester)
+	wrk, _ := peer.Decode(r.Worker)
+	threads := n.net.policy.Threads()
+	mj := r.Duration.Seconds() * float64(threads) * metrics.DefaultWattsPerCore() * 1000
+	e := ledger.Entry{RequestID: r.RequestID, Kind: ledger.Kind(r.Kind), ModelSHA256: r.Model, LayerFrom: int64(r.From),
+		LayerTo: int64(r.To), PromptTokens: int64(r.PromptTokens), GenTokens: int64(r.GenTokens), StartedAt: r.Started.UnixMilli(),
+		DurationMs: r.Duration.Milliseconds(), EnergyMJ: int64(mj), EnergyLabel: string(metrics.Estimated), Requester: req, Worker: wrk,
+		InputHash: r.InputHash, OutputHash: r.OutputHash}
+	if _, err := n.net.ledger.Append(ctx, e); err != nil {
+		n.cfg.Log.Error("ledger write failed", "request", r.RequestID, "err", err)
+		return
+	}
+	n.bus.Publish("ledger", map[string]any{"request_id": r.RequestID, "kind": r.Kind})
+}
+
+// networkMounts are the app's endpoints for the network, the policy and the ledger.
+func (n *Node) networkMounts(h func(string, http.HandlerFunc)) {
+	h("GET /api/network", func(w http.ResponseWriter, _ *http.Request) {
+		out := map[string]any{"peer_id": n.net.id.String(), "route": n.Route(), "addrs": []string{}, "peers": []p2p.PeerInfo{},
+			"policy": n.net.policy.Policy(), "contribution": n.net.policy.Status(), "joined": n.net.p2p != nil}
+		if pn := n.net.p2p; pn != nil {
+			out["addrs"], out["peers"] = pn.Addrs(), pn.Peers()
+		}
+		n.net.mu.Lock()
+		out["last_route"], out["last_hops"] = n.net.lastPath, n.net.lastHops
+		n.net.mu.Unlock()
+		jsonOut(w, 200, out)
+	})
+	h("PUT /api/network", func(w http.ResponseWriter, r *http.Request) {
+		var b struct {
+			Route string `json:"route"`
+		}
+		if err := readBody(r, &b); err != nil {
+			jsonErr(w, 400, err)
+			return
+		}
+		switch b.Route {
+		case RouteLocal, RouteRemote, RoutePipeline:
+		default:
+			jsonErr(w, 400, fmt.Errorf("route %q: want local, remote or pipeline", b.Route))
+			return
+		}
+		n.net.mu.Lock()
+		n.net.route = b.Route
+		n.net.mu.Unlock()
+		jsonOut(w, 200, map[string]string{"route": b.Route})
+	})
+	h("GET /api/policy", func(w http.ResponseWriter, _ *http.Request) {
+		jsonOut(w, 200, map[string]any{"policy": n.net.policy.Policy(), "status": n.net.policy.Status()})
+	})
+	h("PUT /api/policy", func(w http.ResponseWriter, r *http.Request) {
+		var p policy.Policy
+		if err := readBody(r, &p); err != nil {
+			jsonErr(w, 400, err)
+			return
+		}
+		if err := n.setPolicy(p); err != nil {
+			jsonErr(w, 400, err)
+			return
+		}
+		jsonOut(w, 200, map[string]any{"policy": n.net.policy.Policy(), "status": n.net.policy.Status()})
+	})
+	h("GET /api/ledger", func(w http.ResponseWriter, r *http.Request) {
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		if limit <= 0 || limit > 1000 {
+			limit = 100
+		}
+		es, err := n.net.ledger.List(r.Context(), ledger.Filter{Kind: ledger.Kind(r.URL.Query().Get("kind")), Limit: limit})
+		if err != nil {
+			jsonErr(w, 500, err)
+			return
+		}
+		if es == nil {
+			es = []ledger.Entry{}
+		}
+		jsonOut(w, 200, map[string]any{"entries": es})
+	})
+	h("GET /api/ledger/verify", func(w http.ResponseWriter, r *http.Request) {
+		rep, err := n.net.ledger.Verify(r.Context())
+		if err != nil {
+			jsonErr(w, 500, err)
+			return
+		}
+		jsonOut(w, 200, map[string]any{"ok": rep.OK(), "report": rep})
+	})
+}
