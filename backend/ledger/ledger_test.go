@@ -116,7 +116,8 @@ func fill(t testing.TB, l *Ledger, p peers, n int) []Entry {
 func openNew(t testing.TB) (*Ledger, string, peers) {
 	t.Helper()
 	p := newPeers(t)
-	path := filepath.Join(t.TempDir(), "sub", "ledger.db")
+	// A directory that does not exist yet, with characters a SQLite URI would misread.
+	path := filepath.Join(t.TempDir(), "Application Support #1?x=y", "ledger.db")
 	l, err := Open(context.Background(), path, p.ownerKey)
 	if err != nil {
 		t.Fatal(err)
