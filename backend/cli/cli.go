@@ -65,7 +65,8 @@ Without a subcommand it opens the desktop app; every subcommand runs headless.`,
 		return usageError{fmt.Errorf("%w (see 'aria %s --help')", err, c.Name())}
 	})
 	root.AddCommand(infoCmd(stdio), tokenizeCmd(stdio), generateCmd(stdio), chatCmd(stdio),
-		conformCmd(stdio), synthCmd(stdio), demoCmd(stdio), benchCmd(stdio), serveCmd(stdio), modelsCmd(stdio))
+		conformCmd(stdio), synthCmd(stdio), demoCmd(stdio), benchCmd(stdio), serveCmd(stdio), modelsCmd(stdio),
+		ledgerCmd(stdio))
 	return root
 }
 

@@ -116,7 +116,8 @@ func fill(t testing.TB, l *Ledger, p peers, n int) []Entry {
 func openNew(t testing.TB) (*Ledger, string, peers) {
 	t.Helper()
 	p := newPeers(t)
-	path := filepath.Join(t.TempDir(), "sub", "ledger.db")
+	// A directory that does not exist yet, with characters a SQLite URI would misread.
+	path := filepath.Join(t.TempDir(), "Application Support #1?x=y", "ledger.db")
 	l, err := Open(context.Background(), path, p.ownerKey)
 	if err != nil {
 		t.Fatal(err)
@@ -590,7 +591,18 @@ func TestReceipt(t *testing.T) {
 }
 
 func FuzzVerifyReceipt(f *testing.F) {
-	p := newPeers(f)
+	// Fixed keys: the fuzzing workers are other processes and must know the same peers.
+	var p peers
+	for i, k := range []*crypto.PrivKey{&p.ownerKey, &p.aliceKey, &p.bobKey} {
+		key, _, err := crypto.GenerateEd25519Key(bytes.NewReader(bytes.Repeat([]byte{byte(i + 1)}, 32)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		*k = key
+	}
+	p.owner, _ = peer.IDFromPrivateKey(p.ownerKey)
+	p.alice, _ = peer.IDFromPrivateKey(p.aliceKey)
+	p.bob, _ = peer.IDFromPrivateKey(p.bobKey)
 	e := p.entry(f, 1, Served)
 	f.Add([]byte(e.Receipt.Signer), e.Receipt.Payload, e.Receipt.Sig)
 	f.Add([]byte{}, []byte{0xa0}, []byte{})

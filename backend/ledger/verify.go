@@ -33,9 +33,9 @@ func (p Problem) String() string { return fmt.Sprintf("seq %d: %s: %s", p.Seq, p
 
 // Report is the result of Verify: the ledger is intact when Problems is empty.
 type Report struct {
-	Owner    peer.ID
-	Entries  int
-	Problems []Problem
+	Owner    peer.ID   `json:"owner"`
+	Entries  int       `json:"entries"`
+	Problems []Problem `json:"problems"`
 }
 
 // OK tells whether no problem was found.
