@@ -118,7 +118,7 @@ func newNode(t *testing.T, gate Gate) *testNode {
 			return eng, nil
 		},
 		Generate: func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
-			s, err := eng.NewSession(256, model.CacheF16)
+			s, err := eng.NewSession(4096, model.CacheF16)
 			if err != nil {
 				return inference.Result{}, err
 			}
@@ -145,7 +145,7 @@ func request(n int) inference.Request {
 
 func generateLocal(t *testing.T, eng *inference.Engine, req inference.Request) inference.Result {
 	t.Helper()
-	s, err := eng.NewSession(256, model.CacheF16)
+	s, err := eng.NewSession(4096, model.CacheF16)
 	if err != nil {
 		t.Fatal(err)
 	}

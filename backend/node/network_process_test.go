@@ -1,0 +1,285 @@
+package node_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aria-node/aria/inference/gguf"
+	"github.com/aria-node/aria/inference/synth"
+)
+
+// proc is one `aria serve` child process.
+type proc struct {
+	cmd  *exec.Cmd
+	url  string
+	addr string // first p2p multiaddr
+	dir  string
+	out  *syncBuffer
+}
+
+// syncBuffer collects a child's stderr while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func serve(t *testing.T, bin string, args ...string) *proc {
+	t.Helper()
+	dir := t.TempDir()
+	all := append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--p2p-listen", "/ip4/127.0.0.1/tcp/0",
+		"--no-mdns", "--dht-server", "--caps-interval", "300ms", "--threads", "1"}, args...)
+	cmd := exec.Command(bin, all...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, dir: dir, out: &syncBuffer{}}
+	cmd.Stderr = p.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	sc := bufio.NewScanner(stdout)
+	deadline := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
+	defer deadline.Stop()
+	for sc.Scan() {
+		line := sc.Text()
+		if u, ok := strings.CutPrefix(line, "ARIA node listening on "); ok {
+			p.url = u
+		}
+		if a, ok := strings.CutPrefix(line, "p2p address "); ok && p.addr == "" {
+			p.addr = a
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if p.url == "" || p.addr == "" {
+		t.Fatalf("aria serve did not start: %s", p.out)
+	}
+	return p
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const longN = 1200
+
+func complete(t *testing.T, url, prompt string, n int) string { return completeSeed(t, url, prompt, n, 5) }
+
+func complete9(t *testing.T, url, prompt string, n int) string { return completeSeed(t, url, prompt, n, 9) }
+
+func completeSeed(t *testing.T, url, prompt string, n, seed int) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"prompt":%q,"max_tokens":%d,"temperature":0.8,"seed":%d}`, prompt, n, seed)
+	resp, err := http.Post(url+"/v1/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Choices []struct{ Text string }
+		Error   *struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || len(out.Choices) != 1 {
+		t.Fatalf("completion: status %d, %v, %+v", resp.StatusCode, err, out.Error)
+	}
+	return out.Choices[0].Text
+}
+
+type peerView struct {
+	ID   string `json:"id"`
+	Caps struct {
+		Contributing bool
+		Models       []struct{ SHA256 string }
+	} `json:"caps"`
+}
+
+func waitPeers(t *testing.T, p *proc, want int, contributing bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var net struct{ Peers []peerView }
+		getJSON(t, p.url+"/api/network", &net)
+		ok := 0
+		for _, pv := range net.Peers {
+			if len(pv.Caps.Models) == 1 && pv.Caps.Contributing == contributing {
+				ok++
+			}
+		}
+		if ok >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s sees %+v, want %d peers with the model (contributing %v)", p.url, net.Peers, want, contributing)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func ledgerVerify(t *testing.T, bin, dir string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "ledger", "verify", "--data-dir", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("aria ledger verify --data-dir %s: %v\n%s", dir, err, out)
+	}
+	return string(out)
+}
+
+// Three `aria serve` processes on loopback: the nodes find each other through a bootstrap peer,
+// a request pipelined over all three gives the single-node text, a node killed mid-generation
+// is replaced and the text is still the same, and every node's ledger verifies.
+func TestServeProcessesFormANetwork(t *testing.T) {
+	bin := os.Getenv("ARIA_BIN")
+	if bin == "" {
+		t.Skip("ARIA_BIN is not set (make test sets it to the built binary)")
+	}
+	if testing.Short() {
+		t.Skip("starts several processes")
+	}
+	mp := filepath.Join(t.TempDir(), "m.gguf")
+	sh := synth.Shapes["tiny"]
+	sh.NLayer = 6
+	if err := synth.Write(mp, synth.Options{Shape: sh, Type: gguf.TypeTQ2_0, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	a := serve(t, bin, "--model", mp, "--contribute", "on")
+	b := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", a.addr)
+	c := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", a.addr)
+	coord := serve(t, bin, "--model", mp, "--route", "pipeline", "--bootstrap", a.addr)
+	waitPeers(t, coord, 3, true)
+
+	const prompt = "Nodes lend their idle CPU"
+	want := complete(t, a.url, prompt, 40) // a runs locally
+	got := complete(t, coord.url, prompt, 40)
+	if got != want {
+		t.Fatalf("pipelined text %q, single node %q", got, want)
+	}
+	var net struct {
+		LastRoute string `json:"last_route"`
+	}
+	getJSON(t, coord.url+"/api/network", &net)
+	if strings.Count(net.LastRoute, "→") != 3 {
+		t.Fatalf("route %q, want 4 hops (this node and 3 peers)", net.LastRoute)
+	}
+
+	// Kill one hop while a long generation runs: the pipeline replaces it.
+	done := make(chan string, 1)
+	go func() {
+		body := fmt.Sprintf(`{"prompt":%q,"max_tokens":%d,"temperature":0.8,"seed":9}`, prompt+" again", longN)
+		resp, err := http.Post(coord.url+"/v1/completions", "application/json", strings.NewReader(body))
+		if err != nil {
+			done <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		var out struct{ Choices []struct{ Text string } }
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		if len(out.Choices) != 1 {
+			done <- fmt.Sprintf("status %d", resp.StatusCode)
+			return
+		}
+		done <- out.Choices[0].Text
+	}()
+	time.Sleep(150 * time.Millisecond)
+	_ = b.cmd.Process.Kill()
+	after := <-done
+	if !strings.Contains(coord.out.String(), "hop replaced") {
+		t.Fatalf("the node was killed after the generation: no failover in the coordinator's log:\n%s", coord.out)
+	}
+	if wantAfter := complete9(t, a.url, prompt+" again", longN); after != wantAfter {
+		t.Fatalf("after a node was killed: %.80q, single node %.80q\ncoordinator log:\n%s", after, wantAfter, coord.out)
+	}
+
+	for _, p := range []*proc{a, c, coord} {
+		out := ledgerVerify(t, bin, p.dir)
+		if !strings.Contains(out, "OK") {
+			t.Fatalf("ledger of %s: %s", p.dir, out)
+		}
+	}
+	var led struct {
+		Entries []struct {
+			Kind      string
+			Requester string
+		}
+	}
+	getJSON(t, c.url+"/api/ledger", &led)
+	hops := 0
+	for _, e := range led.Entries {
+		if e.Kind == "hop" {
+			hops++
+		}
+	}
+	if hops == 0 {
+		t.Fatalf("no hop in c's ledger: %+v", led.Entries)
+	}
+
+	// Policy off: the peer stops taking work and the coordinator routes around it.
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPut, c.url+"/api/policy",
+		strings.NewReader(`{"contribute":false,"max_cpu_percent":50,"pause_on_battery":true,"peer_requests_per_minute":30,"max_concurrent":1}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT /api/policy: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if got := complete(t, coord.url, prompt, 8); got != complete(t, a.url, prompt, 8) {
+			t.Fatalf("pipelined text differs after policy change")
+		}
+		getJSON(t, coord.url+"/api/network", &net)
+		if !strings.Contains(net.LastRoute, shortPrefix(t, c)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("route %q still uses the node whose policy is off", net.LastRoute)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// shortPrefix is how routes name a peer (its ID's first four characters after the 12D3 prefix
+// are not unique enough; the route uses the first 4 and last 6).
+func shortPrefix(t *testing.T, p *proc) string {
+	t.Helper()
+	var net struct {
+		PeerID string `json:"peer_id"`
+	}
+	getJSON(t, p.url+"/api/network", &net)
+	return net.PeerID[len(net.PeerID)-6:]
+}
