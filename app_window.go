@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -57,9 +56,8 @@ func runWindow(stdio cli.IO) error {
 	}
 	defer n.Close()
 	fmt.Fprintf(stdio.Err, "ARIA node listening on %s\n", n.URL())
-	var contribute atomic.Bool
-	app := &App{node: n, contributing: contribute.Load,
-		setContributing: func(on bool) error { contribute.Store(on); return nil }}
+	app := &App{node: n, contributing: func() bool { return n.Policy().Policy().Contribute },
+		setContributing: n.SetContributing}
 	stopTray := func() {}
 	err = wails.Run(&options.App{
 		Title:            "ARIA",

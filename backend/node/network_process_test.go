@@ -100,9 +100,13 @@ func getJSON(t *testing.T, url string, v any) {
 
 const longN = 1200
 
-func complete(t *testing.T, url, prompt string, n int) string { return completeSeed(t, url, prompt, n, 5) }
+func complete(t *testing.T, url, prompt string, n int) string {
+	return completeSeed(t, url, prompt, n, 5)
+}
 
-func complete9(t *testing.T, url, prompt string, n int) string { return completeSeed(t, url, prompt, n, 9) }
+func complete9(t *testing.T, url, prompt string, n int) string {
+	return completeSeed(t, url, prompt, n, 9)
+}
 
 func completeSeed(t *testing.T, url, prompt string, n, seed int) string {
 	t.Helper()
