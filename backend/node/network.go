@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -185,7 +184,7 @@ func (n *Node) modelSHA(path string) string {
 	if !nw.hashing[path] {
 		nw.hashing[path] = true
 		go func() {
-			s, err := hashFile(path)
+			s, err := pipeline.FileSHA256(path)
 			nw.mu.Lock()
 			delete(nw.hashing, path)
 			if err == nil {
@@ -239,18 +238,6 @@ func (n *Node) provide(sha string) {
 	}()
 }
 
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // engineFor gives peers the loaded engine when it is the model they ask for.
 func (n *Node) engineFor(sha string) (*inference.Engine, error) {

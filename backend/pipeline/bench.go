@@ -93,7 +93,7 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 			return libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
 		}
 	}
-	sha, err := fileSHA256(path)
+	sha, err := FileSHA256(path)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,8 @@ func concurrently(n int, job func(i int) (int, error)) (float64, error) {
 	return float64(total) / el, nil
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 is the SHA-256 of a file in hex: how nodes name a model to each other.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
