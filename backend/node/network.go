@@ -238,7 +238,6 @@ func (n *Node) provide(sha string) {
 	}()
 }
 
-
 // engineFor gives peers the loaded engine when it is the model they ask for.
 func (n *Node) engineFor(sha string) (*inference.Engine, error) {
 	info, ok := n.sched.Model()
