@@ -453,7 +453,7 @@ func (l ledgerRecorder) Record(ctx context.Context, r pipeline.Record) {
 	e := ledger.Entry{RequestID: r.RequestID, Kind: ledger.Kind(r.Kind), ModelSHA256: r.Model, LayerFrom: int64(r.From),
 		LayerTo: int64(r.To), PromptTokens: int64(r.PromptTokens), GenTokens: int64(r.GenTokens), StartedAt: r.Started.UnixMilli(),
 		DurationMs: r.Duration.Milliseconds(), EnergyMJ: int64(mj), EnergyLabel: string(metrics.Estimated), Requester: req, Worker: wrk,
-		InputHash: r.InputHash, OutputHash: r.OutputHash}
+		InputHash: r.InputHash, OutputHash: r.OutputHash, Receipt: r.Receipt}
 	if _, err := n.net.ledger.Append(ctx, e); err != nil {
 		n.cfg.Log.Error("ledger write failed", "request", r.RequestID, "err", err)
 		return

@@ -240,13 +240,19 @@ func TestServeProcessesFormANetwork(t *testing.T) {
 		Entries []struct {
 			Kind      string
 			Requester string
+			Receipt   *struct{ Signer string }
 		}
 	}
 	getJSON(t, c.url+"/api/ledger", &led)
+	coordID := peerID(t, coord)
 	hops := 0
 	for _, e := range led.Entries {
-		if e.Kind == "hop" {
-			hops++
+		if e.Kind != "hop" {
+			continue
+		}
+		hops++
+		if e.Requester != coordID || e.Receipt == nil || e.Receipt.Signer != coordID {
+			t.Fatalf("hop entry %+v: want the coordinator as requester and its signed receipt", e)
 		}
 	}
 	if hops == 0 {
@@ -275,6 +281,15 @@ func TestServeProcessesFormANetwork(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+func peerID(t *testing.T, p *proc) string {
+	t.Helper()
+	var net struct {
+		PeerID string `json:"peer_id"`
+	}
+	getJSON(t, p.url+"/api/network", &net)
+	return net.PeerID
 }
 
 // shortPrefix is how routes name a peer (its ID's first four characters after the 12D3 prefix

@@ -2,18 +2,23 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
+	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -414,6 +419,10 @@ type remoteConn struct {
 	timeout time.Duration
 	d       int
 	broken  error
+	// For the receipt this node signs when it closes the hop: what it sent and got back.
+	rec     Record
+	in, out hash.Hash
+	key     crypto.PrivKey
 }
 
 func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, error) {
@@ -423,7 +432,10 @@ func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s to %s: %w", LayersProtocol, shortID(h.Peer.String()), err)
 	}
-	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, 0), timeout: cfg.StepTimeout, d: d}
+	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, 0), timeout: cfg.StepTimeout, d: d,
+		in: sha256.New(), out: sha256.New(), key: cfg.Host.Peerstore().PrivKey(cfg.Host.ID()),
+		rec: Record{Kind: "hop", RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To,
+			Requester: cfg.Host.ID().String(), Worker: h.Peer.String()}}
 	var ok layerMsg
 	err = c.roundTrip(ctx, layerMsg{Op: opOpen, RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To, NCtx: cfg.Context}, &ok)
 	if err == nil && ok.Op != opOK {
@@ -468,7 +480,8 @@ func (c *remoteConn) roundTrip(ctx context.Context, m layerMsg, reply *layerMsg)
 
 func (c *remoteConn) step(ctx context.Context, pos int, x []float32) (time.Duration, error) {
 	var reply layerMsg
-	if err := c.roundTrip(ctx, layerMsg{Op: opStep, Pos: pos, Hidden: encodeHidden(x)}, &reply); err != nil {
+	sent := encodeHidden(x)
+	if err := c.roundTrip(ctx, layerMsg{Op: opStep, Pos: pos, Hidden: sent}, &reply); err != nil {
 		return 0, err
 	}
 	if reply.Op != opHidden || reply.Pos != pos {
@@ -483,6 +496,9 @@ func (c *remoteConn) step(ctx context.Context, pos int, x []float32) (time.Durat
 		return 0, c.broken
 	}
 	copy(x, tmp)
+	c.in.Write(sent)
+	c.out.Write(reply.Hidden)
+	c.rec.GenTokens += len(x) / c.d
 	return time.Duration(reply.ComputeMs * float64(time.Millisecond)), nil
 }
 
@@ -505,8 +521,15 @@ func (c *remoteConn) close(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	msg := layerMsg{Op: opClose}
+	c.rec.InputHash, c.rec.OutputHash = hex.EncodeToString(c.in.Sum(nil)), hex.EncodeToString(c.out.Sum(nil))
+	if c.key != nil {
+		if r, err := ledger.SignReceipt(c.key, c.rec.payload()); err == nil {
+			msg.Receipt = toReceiptMsg(r)
+		}
+	}
 	var reply layerMsg
-	err := c.roundTrip(ctx, layerMsg{Op: opClose}, &reply)
+	err := c.roundTrip(ctx, msg, &reply)
 	_ = c.st.Close()
 	return err
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,11 +16,13 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
+	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/gguf"
@@ -210,6 +213,7 @@ func TestPipelineOverThreePeersIsIdentical(t *testing.T) {
 			r.Worker != n.h.ID().String() || r.GenTokens != positions || len(r.InputHash) != 64 || r.InputHash == r.OutputHash {
 			t.Fatalf("record %+v", r)
 		}
+		checkReceipt(t, r, coord.h.ID())
 	}
 }
 
@@ -373,9 +377,11 @@ func TestRemoteGenerate(t *testing.T) {
 		t.Fatalf("remote %+v, local %+v", got, want)
 	}
 	waitFor(t, func() bool { return len(worker.rec.all()) == 1 }, "a served record")
-	if r := worker.rec.all()[0]; r.Kind != "served" || r.RequestID != "req-7" || r.GenTokens != 16 || r.Requester != coord.h.ID().String() {
+	r := worker.rec.all()[0]
+	if r.Kind != "served" || r.RequestID != "req-7" || r.GenTokens != 16 || r.Requester != coord.h.ID().String() {
 		t.Fatalf("record %+v", r)
 	}
+	checkReceipt(t, r, coord.h.ID())
 	if _, err := Generate(ctx, coord.h, worker.h.ID(), "not-a-model", "r", request(4), nil); err == nil {
 		t.Fatal("a model the peer does not hold was accepted")
 	}
@@ -493,6 +499,63 @@ func TestPlan(t *testing.T) {
 			}
 			if got.String() != tc.want.String() {
 				t.Fatalf("route %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// checkReceipt: the worker's record carries the requester's signed statement of exactly that work.
+func checkReceipt(t *testing.T, r Record, requester peer.ID) {
+	t.Helper()
+	if r.Receipt == nil {
+		t.Fatalf("record %s of %s has no receipt", r.Kind, r.RequestID)
+	}
+	p, err := ledger.VerifyReceipt(*r.Receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Receipt.Signer != requester || p != r.payload() {
+		t.Fatalf("receipt signed by %s says %+v; work was %+v", r.Receipt.Signer, p, r.payload())
+	}
+}
+
+// A receipt is kept only when the requester signed exactly the work done.
+func TestAcceptReceipt(t *testing.T) {
+	reqKey, _, _ := crypto.GenerateEd25519Key(rand.Reader)
+	otherKey, _, _ := crypto.GenerateEd25519Key(rand.Reader)
+	reqID, _ := peer.IDFromPrivateKey(reqKey)
+	wrkID, _ := peer.IDFromPrivateKey(otherKey)
+	rec := Record{Kind: "hop", RequestID: "r", Model: strings.Repeat("ab", 32), From: 2, To: 4, GenTokens: 9,
+		Requester: reqID.String(), Worker: wrkID.String(), InputHash: strings.Repeat("1", 64), OutputHash: strings.Repeat("2", 64)}
+	sign := func(k crypto.PrivKey, r Record) *receiptMsg {
+		rc, err := ledger.SignReceipt(k, r.payload())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return toReceiptMsg(rc)
+	}
+	fewer := rec
+	fewer.GenTokens = 8
+	tampered := sign(reqKey, rec)
+	tampered.Payload = append([]byte(nil), tampered.Payload...)
+	tampered.Payload[len(tampered.Payload)-1] ^= 1
+	cases := []struct {
+		name string
+		m    *receiptMsg
+		ok   bool
+	}{
+		{"signed by the requester over the work", sign(reqKey, rec), true},
+		{"none", nil, false},
+		{"signed by someone else", sign(otherKey, rec), false},
+		{"states other work", sign(reqKey, fewer), false},
+		{"payload changed after signing", tampered, false},
+		{"garbage signer", &receiptMsg{Signer: []byte{1, 2}, Payload: []byte{3}, Sig: []byte{4}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := acceptReceipt(c.m, rec)
+			if c.ok != (err == nil) || c.ok != (r != nil) {
+				t.Fatalf("accepted %v, err %v; want accepted %v", r != nil, err, c.ok)
 			}
 		})
 	}

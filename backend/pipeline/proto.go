@@ -23,6 +23,10 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/aria-node/aria/backend/ledger"
 )
 
 // Protocol IDs.
@@ -43,6 +47,7 @@ const (
 	opDone     = "done"
 	opRequest  = "request"
 	opToken    = "token"
+	opReceipt  = "receipt"
 )
 
 // Error codes a serving node answers with.
@@ -55,19 +60,61 @@ const (
 
 // layerMsg is every message of the layers protocol; Op says which fields matter.
 type layerMsg struct {
-	Op        string  `cbor:"1,keyasint"`
-	RequestID string  `cbor:"2,keyasint,omitempty"`
-	Model     string  `cbor:"3,keyasint,omitempty"` // SHA-256, hex
-	From      int     `cbor:"4,keyasint,omitempty"`
-	To        int     `cbor:"5,keyasint,omitempty"`
-	NCtx      int     `cbor:"6,keyasint,omitempty"`
-	Pos       int     `cbor:"7,keyasint,omitempty"`
-	Hidden    []byte  `cbor:"8,keyasint,omitempty"` // n × NEmbd float32, little-endian
-	Code      string  `cbor:"9,keyasint,omitempty"`
-	Err       string  `cbor:"10,keyasint,omitempty"`
-	ComputeMs float64 `cbor:"11,keyasint,omitempty"` // time the hop spent on the step
-	Kernels   string  `cbor:"12,keyasint,omitempty"`
-	Tokens    int     `cbor:"13,keyasint,omitempty"` // close: positions processed
+	Op        string      `cbor:"1,keyasint"`
+	RequestID string      `cbor:"2,keyasint,omitempty"`
+	Model     string      `cbor:"3,keyasint,omitempty"` // SHA-256, hex
+	From      int         `cbor:"4,keyasint,omitempty"`
+	To        int         `cbor:"5,keyasint,omitempty"`
+	NCtx      int         `cbor:"6,keyasint,omitempty"`
+	Pos       int         `cbor:"7,keyasint,omitempty"`
+	Hidden    []byte      `cbor:"8,keyasint,omitempty"` // n × NEmbd float32, little-endian
+	Code      string      `cbor:"9,keyasint,omitempty"`
+	Err       string      `cbor:"10,keyasint,omitempty"`
+	ComputeMs float64     `cbor:"11,keyasint,omitempty"` // time the hop spent on the step
+	Kernels   string      `cbor:"12,keyasint,omitempty"`
+	Tokens    int         `cbor:"13,keyasint,omitempty"` // close: positions processed
+	Receipt   *receiptMsg `cbor:"14,keyasint,omitempty"` // close: the requester's signed receipt
+}
+
+// receiptMsg carries a ledger.Receipt (peer IDs as their raw bytes).
+type receiptMsg struct {
+	Signer  []byte `cbor:"1,keyasint"`
+	Payload []byte `cbor:"2,keyasint"`
+	Sig     []byte `cbor:"3,keyasint"`
+}
+
+func toReceiptMsg(r ledger.Receipt) *receiptMsg {
+	return &receiptMsg{Signer: []byte(r.Signer), Payload: r.Payload, Sig: r.Sig}
+}
+
+// acceptReceipt checks a requester's receipt against the work this node recorded; only a receipt
+// signed by the requester over exactly that work is kept.
+func acceptReceipt(m *receiptMsg, rec Record) (*ledger.Receipt, error) {
+	if m == nil {
+		return nil, errors.New("no receipt")
+	}
+	signer, err := peer.IDFromBytes(m.Signer)
+	if err != nil {
+		return nil, fmt.Errorf("receipt signer: %w", err)
+	}
+	r := ledger.Receipt{Signer: signer, Payload: m.Payload, Sig: m.Sig}
+	got, err := ledger.VerifyReceipt(r)
+	if err != nil {
+		return nil, err
+	}
+	if want := rec.payload(); got != want || signer.String() != rec.Requester {
+		return nil, fmt.Errorf("receipt states %+v, the work was %+v", got, want)
+	}
+	return &r, nil
+}
+
+// payload is the receipt statement of the work a record describes.
+func (r Record) payload() ledger.ReceiptPayload {
+	req, _ := peer.Decode(r.Requester)
+	wrk, _ := peer.Decode(r.Worker)
+	return ledger.ReceiptPayload{RequestID: r.RequestID, ModelSHA256: r.Model, LayerFrom: int64(r.From), LayerTo: int64(r.To),
+		PromptTokens: int64(r.PromptTokens), GenTokens: int64(r.GenTokens), InputHash: r.InputHash, OutputHash: r.OutputHash,
+		Requester: req, Worker: wrk}
 }
 
 // RemoteError is an error answered by a peer.
@@ -104,6 +151,9 @@ type Record struct {
 	Worker       string // peer that worked (this node)
 	InputHash    string // SHA-256 of everything that came in
 	OutputHash   string // SHA-256 of everything that went out
+	// Receipt is the requester's signed statement of this work (nil when it sent none or one
+	// that does not match).
+	Receipt *ledger.Receipt
 }
 
 // Recorder writes records (the node's ledger).

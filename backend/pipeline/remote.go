@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
+	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/chat"
@@ -40,6 +43,8 @@ type genMsg struct {
 	GenPerSec    float64 `cbor:"16,keyasint,omitempty"`
 	Code         string  `cbor:"17,keyasint,omitempty"`
 	Err          string  `cbor:"18,keyasint,omitempty"`
+
+	Receipt *receiptMsg `cbor:"19,keyasint,omitempty"`
 }
 
 type chatMsg struct {
@@ -98,6 +103,8 @@ type RemoteResult struct {
 	PromptPerSec float64
 	GenPerSec    float64
 	Duration     time.Duration
+	// Receipt is what this node signed and sent the peer for the work.
+	Receipt ledger.ReceiptPayload
 }
 
 // Generate runs a whole request on a peer holding the model (by SHA-256), calling onToken for
@@ -149,6 +156,19 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 			res.PromptTokens, res.FinishReason = in.PromptTokens, in.Finish
 			res.PromptPerSec, res.GenPerSec = in.PromptPerSec, in.GenPerSec
 			res.Duration = time.Since(t0)
+			// Sign for the work: what we asked and what we got, as we saw it.
+			ih, oh := sha256.New(), sha256.New()
+			hashPrompt(ih, m.Prompt, m.Messages)
+			oh.Write([]byte(res.Text))
+			rec := Record{RequestID: requestID, Model: modelSHA, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
+				Requester: h.ID().String(), Worker: p.String(), InputHash: hex.EncodeToString(ih.Sum(nil)),
+				OutputHash: hex.EncodeToString(oh.Sum(nil))}
+			if key := h.Peerstore().PrivKey(h.ID()); key != nil {
+				if r, err := ledger.SignReceipt(key, rec.payload()); err == nil {
+					res.Receipt = rec.payload()
+					_ = wire.Write(st, genMsg{Op: opReceipt, Receipt: toReceiptMsg(r)})
+				}
+			}
 			return res, nil
 		case opError:
 			return res, &RemoteError{Peer: p.String(), Code: in.Code, Msg: in.Err}

@@ -209,6 +209,12 @@ func (s *Server) handleLayers(st network.Stream) {
 				return
 			}
 		case opClose:
+			rec.InputHash, rec.OutputHash = hex.EncodeToString(in.Sum(nil)), hex.EncodeToString(out.Sum(nil))
+			if r, err := acceptReceipt(m.Receipt, rec); err == nil {
+				rec.Receipt = r
+			} else {
+				log.Info("hop closed without a valid receipt", "err", err)
+			}
 			_ = wire.Write(st, layerMsg{Op: opDone, Tokens: rec.GenTokens})
 			return
 		default:
@@ -263,31 +269,54 @@ func (s *Server) handleGenerate(st network.Stream) {
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	// The client never writes after its request: a read returning means it went away.
+	// The client writes nothing more until our summary, then its receipt: a read returning
+	// before that means it went away.
+	receipt := make(chan *receiptMsg, 1)
 	go func() {
-		var junk genMsg
+		var m genMsg
 		_ = st.SetReadDeadline(time.Time{})
-		_ = r.Read(&junk)
+		if r.Read(&m) == nil && m.Op == opReceipt {
+			receipt <- m.Receipt
+			return
+		}
 		cancel()
 	}()
 	rec := Record{Kind: "served", RequestID: m.RequestID, Model: m.Model, Started: time.Now(),
 		Requester: peer, Worker: s.Host.ID().String()}
 	in, out := sha256.New(), sha256.New()
-	in.Write([]byte(m.Prompt))
-	for _, msg := range m.Messages {
-		in.Write([]byte(msg.Role + "\x00" + msg.Content + "\x00"))
-	}
+	hashPrompt(in, m.Prompt, m.Messages)
 	res, err := s.Generate(ctx, "peer-"+m.RequestID, req, func(t inference.Token) error {
 		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
 		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
 	})
 	out.Write([]byte(res.Text))
 	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
-	s.record(rec, in, out)
 	if err != nil {
+		s.record(rec, in, out)
 		fail(CodeInternal, err.Error())
 		return
 	}
-	_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
-		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec})
+	if werr := wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
+		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec}); werr == nil {
+		rec.InputHash, rec.OutputHash = hex.EncodeToString(in.Sum(nil)), hex.EncodeToString(out.Sum(nil))
+		select {
+		case m := <-receipt:
+			if r, err := acceptReceipt(m, rec); err == nil {
+				rec.Receipt = r
+			} else {
+				s.Log.Info("request served without a valid receipt", "peer", shortID(peer), "err", err)
+			}
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	s.record(rec, in, out)
+}
+
+// hashPrompt feeds what a generate request asks into h, the same way on both sides.
+func hashPrompt(h hash.Hash, prompt string, msgs []chatMsg) {
+	h.Write([]byte(prompt))
+	for _, m := range msgs {
+		h.Write([]byte(m.Role + "\x00" + m.Content + "\x00"))
+	}
 }
