@@ -16,8 +16,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/synth"
 )
@@ -86,14 +84,6 @@ func New(dir string) (*Manager, error) {
 	}
 	return &Manager{Dir: dir, BaseURL: "https://huggingface.co", Client: &http.Client{}, FreeSpace: freeSpace,
 		catalogue: cat, busy: map[string]bool{}}, nil
-}
-
-func freeSpace(dir string) (uint64, error) {
-	var st unix.Statfs_t
-	if err := unix.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), nil
 }
 
 // Catalogue lists the known models.
