@@ -45,7 +45,7 @@ type network struct {
 	policyPath string
 	p2p        *p2p.Node // nil when the node does not join the network
 	srv        *pipeline.Server
-	runner     *inference.Runner // peers' layer work
+	runners    []*inference.Runner // peers' layer work: the last is current, older ones may still run stages
 
 	mu       sync.Mutex
 	route    string
@@ -100,8 +100,8 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	nw.p2p = pn
 	pn.SetCapabilities(n.capabilities)
 	pn.OnChange(func() { n.bus.Publish("peers", pn.Peers()) })
-	nw.runner = inference.NewRunner(nw.policy.Threads())
-	nw.srv = &pipeline.Server{Host: pn.Host(), Engine: n.engineFor, Generate: n.sched.Generate, Runner: nw.runner,
+	nw.runners = []*inference.Runner{inference.NewRunner(nw.policy.Threads())}
+	nw.srv = &pipeline.Server{Host: pn.Host(), Engine: n.engineFor, Generate: n.sched.Generate, Runner: n.peerRunner,
 		Gate: nw.policy, Recorder: ledgerRecorder{n}, Cache: cfg.Cache, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
 	nw.srv.Start()
 	cfg.Log.Info("peer started", "peer", pn.ID().String(), "addrs", strings.Join(pn.Addrs(), " "))
@@ -119,10 +119,24 @@ func (n *Node) stopNetwork() {
 	if nw.p2p != nil {
 		_ = nw.p2p.Close()
 	}
-	if nw.runner != nil {
-		nw.runner.Close()
+	for _, r := range nw.runners {
+		r.Close()
 	}
 	_ = nw.ledger.Close()
+}
+
+// peerRunner is the pool for peers' layer work, sized by the policy's CPU share; a new one is
+// made when the share changes (stages already open keep theirs).
+func (n *Node) peerRunner() *inference.Runner {
+	nw := n.net
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	cur := nw.runners[len(nw.runners)-1]
+	if t := nw.policy.Threads(); t != cur.Threads() {
+		cur = inference.NewRunner(t)
+		nw.runners = append(nw.runners, cur)
+	}
+	return cur
 }
 
 // PeerID is the node's name on the network.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,10 +12,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
 	"github.com/aria-node/aria/inference/sample"
@@ -87,10 +89,27 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 	if progress == nil {
 		progress = func(string) {}
 	}
+	var closers []func() error
+	defer func() {
+		for _, c := range closers {
+			_ = c()
+		}
+	}()
 	newHost := opt.NewHost
 	if newHost == nil {
+		// The node's own peer (p2p.New): the same transports, security and resource limits as
+		// `aria serve`, on loopback, with a fresh identity each.
 		newHost = func() (host.Host, error) {
-			return libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+			key, _, err := crypto.GenerateEd25519Key(rand.Reader)
+			if err != nil {
+				return nil, err
+			}
+			n, err := p2p.New(ctx, p2p.Config{Key: key, Listen: []string{"/ip4/127.0.0.1/tcp/0"}, NoPortMap: true})
+			if err != nil {
+				return nil, err
+			}
+			closers = append(closers, n.Close)
+			return n.Host(), nil
 		}
 	}
 	sha, err := FileSHA256(path)

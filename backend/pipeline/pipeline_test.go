@@ -560,3 +560,20 @@ func TestAcceptReceipt(t *testing.T) {
 		})
 	}
 }
+
+// The pipeline benchmark runs real nodes and reports the figures the issue names, with the
+// pipeline's tokens checked against one node's.
+func TestBench(t *testing.T) {
+	path, _ := testModel(t)
+	r, err := Bench(context.Background(), path, BenchOptions{Nodes: 3, Threads: 1, Prompt: 6, Gen: 8, Streams: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.IdenticalOutput || r.SingleNodeTokensPerS <= 0 || r.PipelineTokensPerS <= 0 ||
+		r.PipelineAggregateTokensPerS <= 0 || r.SingleNodeAggregateTokensPer <= 0 || len(r.Hops) != 3 || r.PerHopMs <= 0 {
+		t.Fatalf("bench result %+v", r)
+	}
+	if _, err := Bench(context.Background(), path, BenchOptions{Nodes: 1}); err == nil {
+		t.Fatal("a one-node pipeline was accepted")
+	}
+}

@@ -29,9 +29,11 @@ type Server struct {
 	Engine func(model string) (*inference.Engine, error)
 	// Generate runs a whole request (the node's scheduler); nil: the generate protocol is off.
 	Generate func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
-	Runner   *inference.Runner // the pool for peers' layer work; nil: the engine's
-	Gate     Gate              // nil: everything is admitted
-	Recorder Recorder          // nil: nothing is recorded
+	// Runner gives the pool for peers' layer work (asked at each new stage, so it may change
+	// with the policy); nil, or a nil result: the engine's.
+	Runner   func() *inference.Runner
+	Gate     Gate     // nil: everything is admitted
+	Recorder Recorder // nil: nothing is recorded
 	Cache    model.CacheType
 	// MaxContext bounds the positions a peer may ask a stage to hold (default 4096).
 	MaxContext int
@@ -149,7 +151,11 @@ func (s *Server) handleLayers(st network.Stream) {
 		fail(CodeBadRequest, fmt.Sprintf("context of %d positions is outside 1..%d", open.NCtx, s.MaxContext))
 		return
 	}
-	stage, err := eng.NewStage(open.NCtx, open.From, open.To, s.Cache, s.Runner)
+	var runner *inference.Runner
+	if s.Runner != nil {
+		runner = s.Runner()
+	}
+	stage, err := eng.NewStage(open.NCtx, open.From, open.To, s.Cache, runner)
 	if err != nil {
 		fail(CodeInternal, err.Error())
 		return
