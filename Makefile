@@ -118,6 +118,8 @@ test-purego:
 test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./inference/gguf/
 	$(GO) test -run '^$$' -fuzz '^FuzzEncodeDecode$$' -fuzztime $(FUZZTIME) ./inference/tokenizer/
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./backend/wire/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCaps$$' -fuzztime $(FUZZTIME) ./backend/p2p/
 	$(GO) test -run '^$$' -fuzz '^FuzzVerifyReceipt$$' -fuzztime $(FUZZTIME) ./backend/ledger/
 
 ## test-cli: the built binary against every published fixture, as a user would run it.

@@ -2,6 +2,9 @@ package p2p
 
 import (
 	"context"
+	"encoding/hex"
+	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -34,6 +37,45 @@ type ModelCap struct {
 	From   int    `cbor:"4,keyasint" json:"from"` // layer range held
 	To     int    `cbor:"5,keyasint" json:"to"`
 	Bytes  int64  `cbor:"6,keyasint" json:"bytes"`
+}
+
+// maxModels bounds the models one advertisement may list.
+const maxModels = 1024
+
+// validate rejects what would mislead route planning; a peer sending it is ignored.
+func (c *Capabilities) validate() error {
+	if len(c.Models) > maxModels {
+		return fmt.Errorf("%d models, limit %d", len(c.Models), maxModels)
+	}
+	for _, f := range []float64{c.TokensPerSec, c.MsPerLayer} {
+		if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+			return fmt.Errorf("speed %v is not a finite non-negative number", f)
+		}
+	}
+	if c.Threads < 0 || c.QueueLength < 0 {
+		return fmt.Errorf("negative threads (%d) or queue length (%d)", c.Threads, c.QueueLength)
+	}
+	for i, m := range c.Models {
+		if b, err := hex.DecodeString(m.SHA256); err != nil || len(b) != 32 {
+			return fmt.Errorf("model %d: hash %q is not a SHA-256 in hex", i, m.SHA256)
+		}
+		if m.Layers < 0 || m.From < 0 || m.From > m.To || m.To > m.Layers || m.Bytes < 0 {
+			return fmt.Errorf("model %d: layers [%d, %d) of %d and %d bytes do not add up", i, m.From, m.To, m.Layers, m.Bytes)
+		}
+	}
+	return nil
+}
+
+// decodeCaps reads and checks one advertisement.
+func decodeCaps(r *wire.Reader) (Capabilities, error) {
+	var c Capabilities
+	if err := r.Read(&c); err != nil {
+		return Capabilities{}, err
+	}
+	if err := c.validate(); err != nil {
+		return Capabilities{}, fmt.Errorf("invalid capabilities: %w", err)
+	}
+	return c, nil
 }
 
 // PeerInfo is a known peer and its latest capabilities.
@@ -141,8 +183,8 @@ func (n *Node) fetch(p peer.ID) error {
 	}
 	defer st.Close()
 	_ = st.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var c Capabilities
-	if err := wire.NewReader(st, maxCapsFrame).Read(&c); err != nil {
+	c, err := decodeCaps(wire.NewReader(st, maxCapsFrame))
+	if err != nil {
 		_ = st.Reset()
 		n.log.Info("peer sent unreadable capabilities; ignored", "peer", p.String(), "err", err)
 		return err
