@@ -22,6 +22,9 @@ import (
 // Options configure an Engine.
 type Options struct {
 	Threads int // worker threads; 0 picks the number of physical cores
+	// Layers, when set ([from, to), to > from), loads only that range: an engine that serves one
+	// hop of pipelines and cannot generate on its own (NewSession fails).
+	Layers [2]int
 }
 
 // Engine is a loaded model with its tokenizer, chat template and worker pool. Sessions of
@@ -66,6 +69,9 @@ func Load(path string, opts Options) (*Engine, error) {
 
 func newEngine(f *gguf.File, opts Options) (*Engine, error) {
 	m, err := model.Load(f)
+	if opts.Layers[1] > opts.Layers[0] {
+		m, err = model.LoadLayers(f, opts.Layers[0], opts.Layers[1])
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +124,9 @@ func (e *Engine) Tokenize(text string) []int32 {
 	return e.Tok.Encode(text, e.Tok.AddBOS(), true)
 }
 
+// ErrPartial is returned when a whole-model operation meets an engine that holds some layers only.
+var ErrPartial = errors.New("this engine holds only some of the model's layers: it serves pipeline hops")
+
 // MaxBatch bounds the tokens of one forward call during prompt processing, which bounds the
 // scratch memory (about 3 × feed-forward width floats per token).
 const MaxBatch = 64
@@ -151,6 +160,9 @@ type Session struct {
 // NewSession allocates a KV cache for nCtx positions (0: the model's training context,
 // capped at 4096 to keep memory modest) and runs every layer locally.
 func (e *Engine) NewSession(nCtx int, cache model.CacheType) (*Session, error) {
+	if e.Model.Partial() {
+		return nil, fmt.Errorf("%w: layers [%d, %d) of %d are loaded", ErrPartial, e.Model.From, e.Model.To, e.Model.HP.NLayer)
+	}
 	if nCtx <= 0 {
 		nCtx = min(e.Model.HP.NCtxTrain, 4096)
 	}

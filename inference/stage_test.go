@@ -2,6 +2,7 @@ package inference_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/aria-node/aria/inference"
@@ -92,4 +93,59 @@ func mustSession(t *testing.T, e *inference.Engine) *inference.Session {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// Engines that each load one range of layers produce, chained, the logits of the whole model,
+// and hold only their range's weights.
+func TestPartialEngines(t *testing.T) {
+	path := tinyModel(t)
+	ctx := context.Background()
+	full, err := inference.Load(path, inference.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	n := full.Model.HP.NLayer
+	var stages split
+	var parts int64
+	for _, r := range [][2]int{{0, 1}, {1, n}} {
+		e, err := inference.Load(path, inference.Options{Threads: 1, Layers: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		if _, err := e.NewSession(16, model.CacheF16); !errors.Is(err, inference.ErrPartial) {
+			t.Fatalf("a session on a partial engine: %v, want ErrPartial", err)
+		}
+		if _, err := e.NewStage(16, 0, n, model.CacheF16, nil); err == nil {
+			t.Fatal("a stage outside the loaded layers was allowed")
+		}
+		st, err := e.NewStage(128, r[0], r[1], model.CacheF16, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stages = append(stages, st)
+		parts += e.Model.WeightBytes()
+	}
+	if parts >= full.Model.WeightBytes() {
+		t.Fatalf("partial engines hold %d bytes of weights together, the full one %d", parts, full.Model.WeightBytes())
+	}
+	toks := full.Tokenize("Split me across machines, please.")
+	want, err := mustSession(t, full).Eval(ctx, toks, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append([]float32(nil), want...)
+	got, err := full.NewSessionWith(stages).Eval(ctx, toks, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("logit %d: partial engines %v, whole model %v", i, got[i], want[i])
+		}
+	}
+	if _, err := inference.Load(path, inference.Options{Layers: [2]int{2, 99}}); err == nil {
+		t.Fatal("a range past the last layer was accepted")
+	}
 }

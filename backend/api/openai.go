@@ -320,6 +320,8 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, scheduler.ErrBusy):
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusTooManyRequests, typeRate, "queue_full", "", "the node is busy: its queue of requests is full; retry shortly")
+	case errors.Is(err, inference.ErrPartial):
+		writeError(w, http.StatusServiceUnavailable, typeOverload, "partial_model", "", "this node loaded only some of the model's layers to serve other nodes' pipelines; it does not answer requests itself")
 	case errors.Is(err, scheduler.ErrNoModel), errors.Is(err, scheduler.ErrClosed):
 		writeError(w, http.StatusServiceUnavailable, typeOverload, "no_model_loaded", "", "no model is loaded: load one in the app, or start the node with --model FILE")
 	case errors.Is(err, errModelNotFound):

@@ -23,7 +23,7 @@ type serveFlags struct {
 	listen, bootstrap                   []string
 	noP2P, noMDNS, dhtServer            bool
 	capsInterval                        time.Duration
-	route, contribute                   string
+	route, contribute, layers           string
 }
 
 // NodeConfig is the node configuration the desktop app starts with (defaults and environment).
@@ -44,11 +44,17 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	if err != nil {
 		return node.Config{}, err
 	}
+	var lr [2]int
+	if f.layers != "" {
+		if _, err := fmt.Sscanf(f.layers, "%d:%d", &lr[0], &lr[1]); err != nil || lr[0] < 0 || lr[1] <= lr[0] {
+			return node.Config{}, usageError{fmt.Errorf("--layers %q: want FROM:TO with 0 ≤ FROM < TO", f.layers)}
+		}
+	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route,
-		CapsInterval: f.capsInterval}, nil
+		CapsInterval: f.capsInterval, Layers: lr}, nil
 }
 
 func serveCmd(stdio IO) *cobra.Command {
@@ -123,6 +129,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.StringVar(&f.route, "route", "local", "where requests run: local, remote (on a peer) or pipeline (layers split over peers)")
 	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
 	_ = fl.MarkHidden("caps-interval") // for tests
+	fl.StringVar(&f.layers, "layers", "", "load only layers FROM:TO of the model and serve them as a hop of other nodes' pipelines (for a model too large for one machine)")
 	fl.StringVar(&f.contribute, "contribute", "", "on or off: switch work for peers (saved in the data directory's policy)")
 	fl.Float64Var(&f.watts, "watts-per-core", 0, "power per busy core for the energy estimate where no energy counter is readable (0: 10 W on x86, 3 W on arm64)")
 	return c

@@ -284,7 +284,7 @@ func (n *Node) capabilities() p2p.Capabilities {
 				if st != nil {
 					size = st.Size()
 				}
-				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: 0, To: layers, Bytes: size}}
+				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: eng.Model.From, To: eng.Model.To, Bytes: size}}
 				if c.TokensPerSec > 0 {
 					c.MsPerLayer = 1000 / c.TokensPerSec / float64(layers)
 				}
@@ -294,14 +294,23 @@ func (n *Node) capabilities() p2p.Capabilities {
 	return c
 }
 
-// holders are the contributing peers that hold the model, fastest first.
-func (n *Node) holders(sha string, exclude []peer.ID) []p2p.PeerInfo {
+// holders are the contributing peers that hold layers [from, to) of the model (to < 0: up to the
+// last layer; from < 0: any part of it).
+func (n *Node) holders(sha string, from, to int, exclude []peer.ID) []p2p.PeerInfo {
 	if n.net.p2p == nil {
 		return nil
 	}
 	var out []p2p.PeerInfo
 	for _, p := range n.net.p2p.Peers() {
-		if _, ok := p.HasModel(sha); !ok || !p.Caps.Contributing {
+		m, ok := p.HasModel(sha)
+		if !ok || !p.Caps.Contributing {
+			continue
+		}
+		hi := to
+		if hi < 0 {
+			hi = m.Layers
+		}
+		if from >= 0 && (m.From > from || m.To < hi) {
 			continue
 		}
 		skip := false
@@ -376,7 +385,7 @@ func (r router) remote(ctx context.Context, id string, req inference.Request, on
 	if err != nil {
 		return inference.Result{}, e, err
 	}
-	for _, p := range n.holders(sha, nil) {
+	for _, p := range n.holders(sha, 0, -1, nil) {
 		got := 0
 		rr, err := pipeline.Generate(ctx, n.net.p2p.Host(), p.ID, sha, id, req, func(t inference.Token) error {
 			got++
@@ -409,8 +418,13 @@ func (r router) pipelined(ctx context.Context, id string, req inference.Request,
 	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
 		hp := eng.Model.HP
 		cands := []pipeline.Candidate{{}}
-		for _, h := range n.holders(sha, nil) {
+		for _, h := range n.holders(sha, 0, -1, nil) {
 			cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer})
+		}
+		for _, h := range n.holders(sha, -1, 0, nil) {
+			if m, _ := h.HasModel(sha); m.From != 0 || m.To != m.Layers {
+				cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer, From: m.From, To: m.To})
+			}
 		}
 		route, err := pipeline.Plan(hp.NLayer, 0, cands)
 		if err != nil {
@@ -419,7 +433,7 @@ func (r router) pipelined(ctx context.Context, id string, req inference.Request,
 		p, err = pipeline.Dial(ctx, pipeline.Config{Host: n.net.p2p.Host(), Engine: eng, Model: sha, RequestID: id,
 			Context: n.sched.Context(), Cache: n.cfg.Cache, Log: n.cfg.Log,
 			Replace: func(_ context.Context, failed pipeline.Hop, exclude []peer.ID) (pipeline.Hop, error) {
-				for _, h := range n.holders(sha, exclude) {
+				for _, h := range n.holders(sha, failed.From, failed.To, exclude) {
 					return pipeline.Hop{Peer: h.ID, From: failed.From, To: failed.To}, nil
 				}
 				return pipeline.Hop{From: failed.From, To: failed.To}, nil // this node takes the range back

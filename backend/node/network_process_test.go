@@ -302,3 +302,60 @@ func shortPrefix(t *testing.T, p *proc) string {
 	getJSON(t, p.url+"/api/network", &net)
 	return net.PeerID[len(net.PeerID)-6:]
 }
+
+func setRoute(t *testing.T, p *proc, route string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, p.url+"/api/network", strings.NewReader(`{"route":"`+route+`"}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT /api/network %s: %v %v", route, err, resp)
+	}
+	resp.Body.Close()
+}
+
+// A model too large for one machine: two nodes each load half of the layers (--layers), and a
+// third, holding the whole file for embedding and head, runs requests through them with the
+// text it gets on its own.
+func TestServeProcessesSplitAModel(t *testing.T) {
+	bin := os.Getenv("ARIA_BIN")
+	if bin == "" {
+		t.Skip("ARIA_BIN is not set (make test sets it to the built binary)")
+	}
+	if testing.Short() {
+		t.Skip("starts several processes")
+	}
+	mp := filepath.Join(t.TempDir(), "m.gguf")
+	sh := synth.Shapes["tiny"]
+	sh.NLayer = 6
+	if err := synth.Write(mp, synth.Options{Shape: sh, Type: gguf.TypeTQ2_0, Seed: 4}); err != nil {
+		t.Fatal(err)
+	}
+	coord := serve(t, bin, "--model", mp)
+	first := serve(t, bin, "--model", mp, "--layers", "0:3", "--contribute", "on", "--bootstrap", coord.addr)
+	second := serve(t, bin, "--model", mp, "--layers", "3:6", "--contribute", "on", "--bootstrap", coord.addr)
+	waitPeers(t, coord, 2, true)
+
+	const prompt = "Half of a model here, half there"
+	want := completeSeed(t, coord.url, prompt, 64, 3)
+	setRoute(t, coord, "pipeline")
+	if got := completeSeed(t, coord.url, prompt, 64, 3); got != want {
+		t.Fatalf("through two half-model nodes: %q, one node %q", got, want)
+	}
+	var net struct {
+		LastRoute string `json:"last_route"`
+	}
+	getJSON(t, coord.url+"/api/network", &net)
+	id1, id2 := peerID(t, first), peerID(t, second)
+	if !strings.Contains(net.LastRoute, id1[len(id1)-6:]+"[0,3)") || !strings.Contains(net.LastRoute, id2[len(id2)-6:]+"[3,6)") {
+		t.Fatalf("route %q, want the two halves", net.LastRoute)
+	}
+	resp, err := http.Post(first.url+"/v1/completions", "application/json", strings.NewReader(`{"prompt":"x","max_tokens":2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "partial_model") {
+		t.Fatalf("a half-model node answered a request itself: %d %s", resp.StatusCode, body)
+	}
+}

@@ -48,6 +48,9 @@ type Config struct {
 
 	// The network. The identity, the ledger and the policy exist in every node; the libp2p peer
 	// starts only with P2P.
+	// Layers loads only this layer range ([from, to)): the node serves that hop of other nodes'
+	// pipelines and answers no request itself.
+	Layers    [2]int
 	P2P       bool
 	P2PListen []string // multiaddrs (default: TCP and QUIC on every interface)
 	Bootstrap []string // multiaddrs ending in /p2p/ID
@@ -110,7 +113,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.bus = events.NewBus(0)
 	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
-	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache},
+	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, Layers: cfg.Layers},
 		observer{n.meter, n.bus})
 	bg, stop := context.WithCancel(context.Background())
 	n.bg, n.stop = bg, stop

@@ -458,6 +458,8 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 	}
 }
 
+var errNoHolder = errors.New("no holder")
+
 func TestPlan(t *testing.T) {
 	a, b, c := peer.ID("a"), peer.ID("b"), peer.ID("c")
 	cases := []struct {
@@ -481,10 +483,23 @@ func TestPlan(t *testing.T) {
 		{"not enough memory", 10, 100, []Candidate{{Peer: a, FreeMemory: 300}, {Peer: b, FreeMemory: 300}}, nil, ErrNotEnoughMemory},
 		{"rounding gives every layer out", 7, 0, []Candidate{{Peer: a}, {Peer: b}, {Peer: c}},
 			Route{{a, 0, 3}, {b, 3, 5}, {c, 5, 7}}, nil},
+		{"partial holders serve their ranges", 30, 0, []Candidate{{Peer: a}, {Peer: b, From: 0, To: 10}, {Peer: c, From: 20, To: 30}},
+			Route{{b, 0, 10}, {a, 10, 20}, {c, 20, 30}}, nil},
+		{"overlapping partial holders: furthest reach first", 12, 0, []Candidate{{Peer: a}, {Peer: b, From: 0, To: 5}, {Peer: c, From: 3, To: 12}},
+			Route{{b, 0, 5}, {c, 5, 12}}, nil},
+		{"a gap shared by whole holders", 12, 0, []Candidate{{Peer: a}, {Peer: b}, {Peer: c, From: 8, To: 12}},
+			Route{{a, 0, 4}, {b, 4, 8}, {c, 8, 12}}, nil},
+		{"a gap no one holds", 12, 0, []Candidate{{Peer: b, From: 0, To: 4}, {Peer: c, From: 8, To: 12}}, nil, errNoHolder},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Plan(tc.layers, tc.per, tc.nodes)
+			if tc.err == errNoHolder {
+				if err == nil || !strings.Contains(err.Error(), "no node holds layers [4, 8)") {
+					t.Fatalf("error %v, want no holder for [4, 8)", err)
+				}
+				return
+			}
 			if tc.err != nil {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("error %v, want %v", err, tc.err)

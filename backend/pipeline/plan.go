@@ -14,16 +14,67 @@ type Candidate struct {
 	Peer       peer.ID // empty: this node
 	MsPerLayer float64 // measured milliseconds per layer per token; 0: unknown
 	FreeMemory uint64  // bytes it can give to layers; 0: unknown (no limit)
+	// From, To is the layer range the node holds when it loaded only part of the model (To 0:
+	// the whole model).
+	From, To int
+}
+
+// Plan cuts layers [0, layers) into hops. Nodes that hold only a range serve that range (the
+// one reaching furthest where they overlap); the layers no such node covers are shared among
+// the nodes that hold the whole model, by Split.
+func Plan(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
+	var whole, part []Candidate
+	for _, c := range nodes {
+		if c.To == 0 || c.From == 0 && c.To >= layers {
+			c.From, c.To = 0, 0
+			whole = append(whole, c)
+		} else {
+			part = append(part, c)
+		}
+	}
+	if len(part) == 0 {
+		return Split(layers, bytesPerLayer, whole)
+	}
+	var route Route
+	for pos := 0; pos < layers; {
+		best := -1
+		next := layers
+		for i, c := range part {
+			if c.From <= pos && pos < c.To && (best < 0 || c.To > part[best].To) {
+				best = i
+			}
+			if c.From > pos {
+				next = min(next, c.From)
+			}
+		}
+		if best >= 0 {
+			route = append(route, Hop{Peer: part[best].Peer, From: pos, To: min(part[best].To, layers)})
+			pos = route[len(route)-1].To
+			continue
+		}
+		if len(whole) == 0 {
+			return nil, fmt.Errorf("plan: no node holds layers [%d, %d)", pos, next)
+		}
+		gap, err := Split(next-pos, bytesPerLayer, whole)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range gap {
+			route = append(route, Hop{Peer: h.Peer, From: h.From + pos, To: h.To + pos})
+		}
+		pos = next
+	}
+	return route, nil
 }
 
 // ErrNotEnoughMemory says the candidates cannot hold the model between them.
 var ErrNotEnoughMemory = errors.New("the nodes do not have the memory for the model between them")
 
-// Plan cuts layers [0, layers) into contiguous ranges over the candidates, in their order, each
+// Split cuts layers [0, layers) into contiguous ranges over the candidates, in their order, each
 // share in proportion to the node's speed (1/MsPerLayer; unknown speeds count as the slowest
 // known) and no larger than its memory allows (bytesPerLayer each). Nodes given no layer are
 // left out.
-func Plan(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
+func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	if layers <= 0 {
 		return nil, fmt.Errorf("plan: %d layers", layers)
 	}

@@ -39,6 +39,9 @@ func (e *PromptTooLongError) Error() string {
 // Config sets the scheduler up.
 type Config struct {
 	Threads int // engine worker threads; 0: physical cores
+	// Layers loads only this range of every model ([from, to), to > from): a node that serves
+	// one hop of other nodes' pipelines and runs no request itself.
+	Layers [2]int
 	Context int // context window in tokens; 0: 4096
 	Queue   int // requests that may wait besides the running one; 0: 16
 	Cache   model.CacheType
@@ -175,14 +178,16 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
 	}
-	eng, err := inference.Load(abs, inference.Options{Threads: s.cfg.Threads})
+	eng, err := inference.Load(abs, inference.Options{Threads: s.cfg.Threads, Layers: s.cfg.Layers})
 	if err != nil {
 		return ModelInfo{}, err
 	}
-	sess, err := eng.NewSession(s.cfg.Context, s.cfg.Cache)
-	if err != nil {
-		eng.Close()
-		return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
+	var sess *inference.Session
+	if !eng.Model.Partial() {
+		if sess, err = eng.NewSession(s.cfg.Context, s.cfg.Cache); err != nil {
+			eng.Close()
+			return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
+		}
 	}
 	info = ModelInfo{ID: strings.TrimSuffix(filepath.Base(abs), ".gguf"), Path: abs, Threads: eng.Pool.Threads(),
 		Kernels: kernelsName(), Context: s.cfg.Context, Loaded: time.Now()}
@@ -243,6 +248,9 @@ func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.R
 	}
 	if err := ctx.Err(); err != nil {
 		return inference.Result{}, err
+	}
+	if sess == nil {
+		return inference.Result{}, inference.ErrPartial
 	}
 	if mk != nil {
 		layers, done, err := mk(ctx, eng)

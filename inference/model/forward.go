@@ -69,8 +69,8 @@ type scratch struct {
 
 // NewState allocates the KV cache for nCtx positions of layers [from, to).
 func (m *Model) NewState(nCtx, from, to int, cache CacheType) (*State, error) {
-	if from < 0 || to > m.HP.NLayer || from > to {
-		return nil, fmt.Errorf("layer range [%d, %d) outside [0, %d)", from, to, m.HP.NLayer)
+	if from < m.From || to > m.To || from > to {
+		return nil, fmt.Errorf("layer range [%d, %d) outside the loaded [%d, %d)", from, to, m.From, m.To)
 	}
 	if nCtx <= 0 {
 		return nil, fmt.Errorf("context length %d must be positive", nCtx)

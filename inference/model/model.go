@@ -29,8 +29,12 @@ type Model struct {
 	Embd       *kernels.Matrix // token_embd: rows are tokens
 	Output     *kernels.Matrix // the head; == Embd when tied
 	OutputNorm []float32
-	Layers     []Layer
+	Layers     []Layer // all NLayer of them; only [From, To) are bound
+	From, To   int
 }
+
+// Partial reports whether only some layers are loaded.
+func (m *Model) Partial() bool { return m.From != 0 || m.To != m.HP.NLayer }
 
 // supported lists the weight types the kernels run.
 var supported = map[gguf.Type]bool{
@@ -40,12 +44,24 @@ var supported = map[gguf.Type]bool{
 
 // Load binds the tensors of f. Every shape is checked against the hyperparameters, so a
 // corrupt or mismatched file fails here with the tensor's name rather than later with garbage.
-func Load(f *gguf.File) (*Model, error) {
+func Load(f *gguf.File) (*Model, error) { return LoadLayers(f, 0, -1) }
+
+// LoadLayers binds only the layers [from, to) (to < 0: to the last), for a node that serves one
+// range of a pipeline: the other layers are neither checked nor read, and the head is left in
+// the file instead of copied, so resident memory is about the range's weights. Such a model
+// runs states inside its range only.
+func LoadLayers(f *gguf.File, from, to int) (*Model, error) {
 	hp, err := ReadHParams(f)
 	if err != nil {
 		return nil, fmt.Errorf("hyperparameters: %w", err)
 	}
-	m := &Model{HP: hp}
+	if to < 0 {
+		to = hp.NLayer
+	}
+	if from < 0 || to > hp.NLayer || from >= to {
+		return nil, fmt.Errorf("layer range [%d, %d) is not inside the model's [0, %d)", from, to, hp.NLayer)
+	}
+	m := &Model{HP: hp, From: from, To: to}
 	b := binder{f: f}
 	et, ok := f.Tensor("token_embd.weight")
 	if !ok {
@@ -69,7 +85,7 @@ func Load(f *gguf.File) (*Model, error) {
 	}
 	kv := hp.NEmbdKV()
 	m.Layers = make([]Layer, hp.NLayer)
-	for i := range m.Layers {
+	for i := from; i < to; i++ {
 		l := &m.Layers[i]
 		p := fmt.Sprintf("blk.%d.", i)
 		vecs := []struct {
@@ -121,7 +137,7 @@ func Load(f *gguf.File) (*Model, error) {
 func (m *Model) prepareWeights(f *gguf.File) error {
 	var sizes []int
 	var ternary []*kernels.Matrix
-	for i := range m.Layers {
+	for i := m.From; i < m.To; i++ {
 		l := &m.Layers[i]
 		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
 			if w.W.Ternary() {
@@ -130,7 +146,7 @@ func (m *Model) prepareWeights(f *gguf.File) error {
 			}
 		}
 	}
-	moveHead := !m.Output.Ternary()
+	moveHead := !m.Output.Ternary() && !m.Partial()
 	if moveHead {
 		sizes = append(sizes, len(m.Output.Data))
 	}
@@ -204,11 +220,14 @@ func (m *Model) Close() {
 // WeightBytes is the memory the weights take while running: repacked ternary codes plus the
 // bytes of every other tensor read from the file.
 func (m *Model) WeightBytes() int64 {
-	n := int64(len(m.Embd.Data))
-	if m.Output != m.Embd {
-		n += int64(len(m.Output.Data))
+	var n int64
+	if !m.Partial() {
+		n = int64(len(m.Embd.Data))
+		if m.Output != m.Embd {
+			n += int64(len(m.Output.Data))
+		}
 	}
-	for i := range m.Layers {
+	for i := m.From; i < m.To; i++ {
 		l := &m.Layers[i]
 		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
 			if w.W.T2 != nil {
