@@ -41,7 +41,7 @@ type Config struct {
 	Threads int // engine worker threads; 0: physical cores
 	// Layers loads only this range of every model ([from, to), to > from): a node that serves
 	// one hop of other nodes' pipelines and runs no request itself.
-	Layers [2]int
+	Layers  [2]int
 	Context int // context window in tokens; 0: 4096
 	Queue   int // requests that may wait besides the running one; 0: 16
 	Cache   model.CacheType
