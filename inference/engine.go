@@ -68,10 +68,11 @@ func Load(path string, opts Options) (*Engine, error) {
 }
 
 func newEngine(f *gguf.File, opts Options) (*Engine, error) {
-	m, err := model.Load(f)
-	if opts.Layers[1] > opts.Layers[0] {
-		m, err = model.LoadLayers(f, opts.Layers[0], opts.Layers[1])
+	from, to := 0, -1
+	if opts.Layers != [2]int{} {
+		from, to = opts.Layers[0], opts.Layers[1]
 	}
+	m, err := model.LoadLayers(f, from, to)
 	if err != nil {
 		return nil, err
 	}
