@@ -324,6 +324,27 @@ func (n *Node) holders(sha string, from, to int, exclude []peer.ID) []p2p.PeerIn
 	return out
 }
 
+// findHolders looks the model up in the DHT when no connected peer holds it, connects to the
+// providers and waits briefly for their capabilities.
+func (n *Node) findHolders(ctx context.Context, sha string) {
+	pn := n.net.p2p
+	if pn == nil || len(n.holders(sha, -1, 0, nil)) > 0 {
+		return
+	}
+	fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	found, err := pn.FindProviders(fctx, sha, 8)
+	if err != nil || len(found) == 0 {
+		return
+	}
+	for _, ai := range found {
+		_ = pn.Host().Connect(fctx, ai) // a connection fetches the peer's capabilities
+	}
+	for fctx.Err() == nil && len(n.holders(sha, -1, 0, nil)) == 0 {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // router is the API's backend: the scheduler, with requests sent to peers by the route the user
 // chose, and every request written to the ledger.
 type router struct {
@@ -385,6 +406,7 @@ func (r router) remote(ctx context.Context, id string, req inference.Request, on
 	if err != nil {
 		return inference.Result{}, e, err
 	}
+	n.findHolders(ctx, sha)
 	for _, p := range n.holders(sha, 0, -1, nil) {
 		got := 0
 		rr, err := pipeline.Generate(ctx, n.net.p2p.Host(), p.ID, sha, id, req, func(t inference.Token) error {
@@ -414,6 +436,7 @@ func (r router) pipelined(ctx context.Context, id string, req inference.Request,
 	if err != nil {
 		return inference.Result{}, err
 	}
+	n.findHolders(ctx, sha)
 	var p *pipeline.Pipeline
 	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
 		hp := eng.Model.HP
