@@ -486,3 +486,45 @@ func TestMatVecShapePanics(t *testing.T) {
 		}()
 	}
 }
+
+// MatVecs runs matrices that share an input as one loop; each output is bit-identical to its
+// own MatVec, whatever the threads and however the chunks straddle the matrices.
+func TestMatVecsEqualsMatVec(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	pools := []*Pool{nil, NewPool(1), NewPool(2), NewPool(3)}
+	defer func() {
+		for _, p := range pools {
+			p.Close()
+		}
+	}()
+	for _, typ := range allTypes {
+		ms := []*Matrix{newTestMatrix(t, rng, typ, 96, 512), newTestMatrix(t, rng, typ, 33, 512), newTestMatrix(t, rng, typ, 1000, 512)}
+		var a Activation
+		a.Set(testActivation(rng, "normal", 512))
+		want := make([][]float32, len(ms))
+		for i, m := range ms {
+			want[i] = make([]float32, m.Rows)
+			MatVec(nil, m, &a, want[i])
+		}
+		for _, p := range pools {
+			for n := 1; n <= len(ms); n++ {
+				ys := make([][]float32, n)
+				for i := range ys {
+					ys[i] = make([]float32, ms[i].Rows)
+				}
+				MatVecs(p, ms[:n], &a, ys)
+				for i := range ys {
+					for r := range ys[i] {
+						if math.Float32bits(ys[i][r]) != math.Float32bits(want[i][r]) {
+							t.Fatalf("%s, %d threads, %d matrices: matrix %d row %d = %g, MatVec %g", typ, p.Threads(), n, i, r, ys[i][r], want[i][r])
+						}
+					}
+				}
+			}
+		}
+		ys := [][]float32{make([]float32, 96), make([]float32, 33), make([]float32, 1000)}
+		if n := testing.AllocsPerRun(10, func() { MatVecs(pools[2], ms, &a, ys) }); n != 0 {
+			t.Errorf("%s: %v allocations per MatVecs", typ, n)
+		}
+	}
+}

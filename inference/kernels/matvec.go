@@ -31,6 +31,57 @@ func MatVec(p *Pool, w *Matrix, a *Activation, y []float32) {
 	p.mul, p.as1[0], p.ys1[0] = mulTask{}, nil, nil
 }
 
+// maxFused is the most matrices MatVecs runs as one loop (Q, K and V are three).
+const maxFused = 4
+
+// MatVecs computes ys[i] = ws[i] · x for matrices that share their input (Q, K and V; gate and
+// up) as one parallel loop over all their rows: one dispatch instead of several, and a small
+// matrix (K and V of 2B4T are one chunk each) no longer leaves threads idle while one streams
+// it. Each ys[i] is bit-identical to MatVec(p, ws[i], a, ys[i]).
+func MatVecs(p *Pool, ws []*Matrix, a *Activation, ys [][]float32) {
+	if p == nil || len(ws) > maxFused || len(ws) != len(ys) {
+		for i := range ws {
+			MatVec(p, ws[i], a, ys[i])
+		}
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.as1[0] = a
+	rows, bytes := 0, 0
+	for i, w := range ws {
+		p.ys4[i][0] = ys[i]
+		p.mts[i] = mulTask{w: w, as: p.as1[:], ys: p.ys4[i][:], t2: &p.t2s[i]}
+		p.mts[i].check()
+		rows += w.Rows
+		bytes += w.streamBytes()
+		p.ends[i] = rows
+	}
+	p.multi = multiTask{ts: p.mts[:len(ws)], ends: p.ends[:len(ws)]}
+	p.dispatch(rows, vecChunk(rows, bytes, p.threads), &p.multi)
+	p.multi = multiTask{}
+	for i := range ws {
+		p.mts[i], p.ys4[i][0] = mulTask{}, nil
+	}
+	p.as1[0] = nil
+}
+
+// multiTask runs several mulTasks as one loop over their rows laid end to end.
+type multiTask struct {
+	ts   []mulTask
+	ends []int // cumulative row counts
+}
+
+func (m *multiTask) run(start, end int) {
+	base := 0
+	for i := range m.ts {
+		if lo, hi := max(start, base), min(end, m.ends[i]); lo < hi {
+			m.ts[i].run(lo-base, hi-base)
+		}
+		base = m.ends[i]
+	}
+}
+
 // MatMul computes ys[t] = w · x_t for a batch of inputs (prompt tokens), reading each weight row
 // once for all of them. ys[t] is bit-identical to MatVec(p, w, as[t], ys[t]).
 func MatMul(p *Pool, w *Matrix, as []*Activation, ys [][]float32) {

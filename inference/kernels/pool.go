@@ -48,6 +48,12 @@ type Pool struct {
 	fn   funcTask
 	as1  [1]*Activation
 	ys1  [1][]float32
+	// MatVecs: up to maxFused matrices sharing one input
+	multi multiTask
+	mts   [maxFused]mulTask
+	t2s   [maxFused]t2Batch
+	ys4   [maxFused][1][]float32
+	ends  [maxFused]int
 }
 
 // worker is the parking state of one worker, padded to its own cache lines.

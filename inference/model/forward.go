@@ -199,9 +199,13 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 		kernels.RMSNorm(h, x[t*d:(t+1)*d], L.AttnNorm, hp.Eps)
 		acts[t].Set(h)
 	})
-	s.linear(p, L.Q, acts, c.q, d)
-	s.linear(p, L.K, acts, c.k, kvw)
-	s.linear(p, L.V, acts, c.v, kvw)
+	if n == 1 {
+		s.fused(p, acts[0], [3]Linear{L.Q, L.K, L.V}, [3][]float32{c.q[:d], c.k[:kvw], c.v[:kvw]})
+	} else {
+		s.linear(p, L.Q, acts, c.q, d)
+		s.linear(p, L.K, acts, c.k, kvw)
+		s.linear(p, L.V, acts, c.v, kvw)
+	}
 	li := l - s.From
 	half := hp.HeadDim / 2
 	each(p, n, func(t int) {
@@ -234,8 +238,12 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 		kernels.RMSNorm(h, x[t*d:(t+1)*d], L.FFNNorm, hp.Eps)
 		acts[t].Set(h)
 	})
-	s.linear(p, L.Gate, acts, c.g, ff)
-	s.linear(p, L.Up, acts, c.u, ff)
+	if n == 1 {
+		s.fused(p, acts[0], [3]Linear{L.Gate, L.Up}, [3][]float32{c.g[:ff], c.u[:ff]})
+	} else {
+		s.linear(p, L.Gate, acts, c.g, ff)
+		s.linear(p, L.Up, acts, c.u, ff)
+	}
 	fa := c.ffnActs[:n]
 	each(p, n, func(t int) {
 		g, u := c.g[t*ff:(t+1)*ff], c.u[t*ff:(t+1)*ff]
@@ -268,6 +276,24 @@ func (s *State) linear(p *kernels.Pool, w Linear, acts []*kernels.Activation, ou
 		for _, y := range ys {
 			for i := range y {
 				y[i] *= w.Scale
+			}
+		}
+	}
+}
+
+// fused is linear for a decode step of up to three matrices that share their input, run as one
+// parallel loop (kernels.MatVecs); unused slots have a nil matrix.
+func (s *State) fused(p *kernels.Pool, act *kernels.Activation, ls [3]Linear, outs [3][]float32) {
+	var ws [3]*kernels.Matrix
+	n := 0
+	for ; n < len(ls) && ls[n].W != nil; n++ {
+		ws[n] = ls[n].W
+	}
+	kernels.MatVecs(p, ws[:n], act, outs[:n])
+	for i := 0; i < n; i++ {
+		if ls[i].Scale != 1 {
+			for j := range outs[i] {
+				outs[i][j] *= ls[i].Scale
 			}
 		}
 	}
