@@ -47,7 +47,7 @@ describe('LedgerPage', () => {
     const r = rows();
     expect(r.map((c) => c[1])).toEqual(['remote', 'served', 'local']);
     // time, kind, model, layers, tokens, tokens/s, energy, requester, worker, receipt
-    expect(r[0].slice(2)).toEqual(['d4f57056', '2–4', '20 → 30', '20.0', '120 mJ measured', 'this node', '12D3…bCo7sr', '']);
+    expect(r[0].slice(2)).toEqual(['d4f57056', '[2,4)', '20 → 30', '20.0', '120 mJ measured', 'this node', '12D3…bCo7sr', '']);
     expect(r[1].slice(4)).toEqual(['20 → 12', '30.0', '80 mJ estimated', '12D3…bCo7sr', 'this node', 'receipt']);
     expect(r[2][0]).toBe(new Date(entries[0].started_at).toLocaleString());
   });

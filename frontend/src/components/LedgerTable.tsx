@@ -18,7 +18,7 @@ export function LedgerTable({ entries, self }: { entries: LedgerEntry[]; self: s
             <td>{new Date(e.started_at).toLocaleString()}</td>
             <td data-testid="ledger-kind">{e.kind}</td>
             <td title={e.model_sha256}><code>{e.model_sha256.slice(0, 8) || '—'}</code></td>
-            <td>{e.layer_from}–{e.layer_to}</td>
+            <td><code>[{e.layer_from},{e.layer_to})</code></td>
             <td>{e.prompt_tokens} → {e.gen_tokens}</td>
             <td>{num((e.gen_tokens * 1000) / e.duration_ms)}</td>
             <td>

@@ -36,7 +36,7 @@ export function PeersTable({ peers, joined }: { peers: PeerInfo[]; joined: boole
         {peers.map((p) => (
           <tr key={p.id} data-testid="peer">
             <td title={p.id}><code>{shortId(p.id)}</code></td>
-            <td title={(p.caps.models ?? []).map((m) => m.sha256).join('\n')}>{held(p.caps.models)}</td>
+            <td className="wrap" title={(p.caps.models ?? []).map((m) => m.sha256).join('\n')}>{held(p.caps.models)}</td>
             <td>{p.caps.kernels || '—'}</td>
             <td>{num(p.caps.tokens_per_s)}</td>
             <td>{millis(p.latency_ms)}</td>
