@@ -1,5 +1,6 @@
 // End to end: a real node serving a synthetic model and this interface, driven in Debian's
 // Chromium through playwright-core (never a downloaded browser). Saves docs/screenshot-chat.png.
+// The tests run in order on one node: the chat's request is the ledger's first entry.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,9 @@ beforeAll(async () => {
   const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--n-embd', '1536', '--n-ff', '4096', '--n-layer', '12',
     '--n-head', '12', '--n-head-kv', '4', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
   if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-  node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // On the network, but only on loopback and without LAN discovery: other nodes on this machine stay out.
+  node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data'),
+    '--p2p-listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] });
   url = await new Promise<string>((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`no listening line from aria serve: ${out}`)), 30_000);
@@ -71,4 +74,42 @@ it('streams an answer and shows tokens/s and mJ/token with their label', async (
   expect(['measured', 'estimated']).toContain(kind);
   console.log(`UI showed ${tps} tokens/s, ${mj} mJ/token (${kind})`);
   await page.screenshot({ path: join(repo, 'docs/screenshot-chat.png') });
+});
+
+async function api<T>(path: string): Promise<T> {
+  const r = await fetch(url + path);
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+it("shows the node's peer ID on the Network page and switches contribution on", async () => {
+  const { peer_id } = await api<{ peer_id: string }>('/api/network');
+  const before = await api<{ policy: { contribute: boolean } }>('/api/policy');
+  expect(before.policy.contribute).toBe(false); // a new data directory: off until the user says so
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(url);
+  await page.getByTestId('nav-network').click();
+  await page.getByTestId('peer-id').waitFor({ timeout: 10_000 });
+  expect(await page.getByTestId('peer-id').textContent()).toBe(peer_id);
+  const sw = page.getByRole('switch', { name: 'Contribute to the network' });
+  expect(await sw.getAttribute('aria-checked')).toBe('false');
+  await sw.click();
+  await page.locator('[data-testid="contribute"][aria-checked="true"]').waitFor({ timeout: 10_000 });
+  const after = await api<{ policy: { contribute: boolean } }>('/api/policy');
+  expect(after.policy.contribute).toBe(true);
+  await page.close();
+});
+
+it("lists the chat's request on the Ledger page and Verify finds the ledger OK", async () => {
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.getByTestId('nav-ledger').click();
+  await page.getByTestId('ledger-entry').first().waitFor({ timeout: 10_000 });
+  expect(await page.getByTestId('ledger-kind').allTextContents()).toContain('local');
+  await page.getByTestId('verify').click();
+  const result = page.getByTestId('verify-result');
+  await result.waitFor({ timeout: 10_000 });
+  const { entries } = await api<{ entries: unknown[] }>('/api/ledger?limit=1000');
+  expect(await result.textContent()).toBe(`Ledger OK: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`);
+  await page.close();
 });

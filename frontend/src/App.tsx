@@ -2,15 +2,22 @@ import { useCallback, useEffect, useState } from 'react';
 import { Client } from './api/client';
 import type { AriaStats, MetricsEvent, ModelsResponse, Progress, Status } from './api/types';
 import { Chat } from './components/Chat';
+import { LedgerPage } from './components/LedgerPage';
 import { ModelPicker } from './components/ModelPicker';
 import { ModelsPage } from './components/ModelsPage';
+import { NetworkPage } from './components/NetworkPage';
 import { StatusBar } from './components/StatusBar';
 import { Welcome } from './components/Welcome';
 
 const empty: ModelsResponse = { catalogue: [], local: [], downloads: [] };
 
+type Page = 'chat' | 'models' | 'network' | 'ledger';
+const pages: { id: Page; label: string }[] = [
+  { id: 'chat', label: 'Chat' }, { id: 'models', label: 'Models' }, { id: 'network', label: 'Network' }, { id: 'ledger', label: 'Ledger' },
+];
+
 export function App({ client }: { client: Client }) {
-  const [page, setPage] = useState<'chat' | 'models'>('chat');
+  const [page, setPage] = useState<Page>('chat');
   const [status, setStatus] = useState<Status | null>(null);
   const [models, setModels] = useState<ModelsResponse>(empty);
   const [live, setLive] = useState<AriaStats>({});
@@ -66,8 +73,9 @@ export function App({ client }: { client: Client }) {
       <header>
         <h1>ARIA</h1>
         <nav>
-          <button aria-pressed={page === 'chat'} onClick={() => setPage('chat')}>Chat</button>
-          <button aria-pressed={page === 'models'} onClick={() => setPage('models')}>Models</button>
+          {pages.map((p) => (
+            <button key={p.id} data-testid={`nav-${p.id}`} aria-pressed={page === p.id} onClick={() => setPage(p.id)}>{p.label}</button>
+          ))}
         </nav>
       </header>
       {error && <p role="alert" className="error">{error}</p>}
@@ -85,6 +93,8 @@ export function App({ client }: { client: Client }) {
             onCancel={(id) => void act(() => client.cancelDownload(id))()} onLoad={load}
             onRemove={(n) => void act(() => client.remove(n))()} onImport={(p) => void act(() => client.importFile(p))()} />
         )}
+        {page === 'network' && <NetworkPage client={client} />}
+        {page === 'ledger' && <LedgerPage client={client} />}
       </main>
       <StatusBar status={status} url={client.url} />
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, eta, percent, rate } from './format';
+import { bytes, eta, millis, percent, rate, shortId } from './format';
 
 describe('format', () => {
   it.each([
@@ -12,5 +12,12 @@ describe('format', () => {
     expect(eta(7300)).toBe('2 h 1 min');
     expect(percent(50, 200)).toBe(25);
     expect(percent(1, 0)).toBe(0);
+  });
+  it('shortens peer IDs like the node and shows latencies', () => {
+    expect(shortId('12D3KooWCM8fT5yaaJMAAmuU9xspDjEuKx1215qYAZ7CLKgpEMSX')).toBe('12D3…gpEMSX');
+    expect(shortId('short')).toBe('short');
+    expect(millis(0.42)).toBe('0.4 ms');
+    expect(millis(125.4)).toBe('125 ms');
+    expect(millis(undefined)).toBe('—');
   });
 });

@@ -31,3 +31,14 @@ export function percent(done: number, total: number): number {
 export function num(v: number | undefined | null, digits = 1): string {
   return v !== undefined && v !== null && Number.isFinite(v) && v > 0 ? v.toFixed(digits) : '—';
 }
+
+/** shortId shortens a peer ID the way the node's route lines do: 12D3…bCo7sr. */
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 4)}…${id.slice(-6)}` : id;
+}
+
+/** millis shows a latency; under 10 ms with one decimal. */
+export function millis(v: number | undefined | null): string {
+  if (v === undefined || v === null || !Number.isFinite(v) || v < 0) return '—';
+  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
+}

@@ -51,4 +51,27 @@ describe('Client', () => {
     expect(await endpoint(win as unknown as Window)).toEqual({ url: 'http://127.0.0.1:4321', key: '' });
     expect((await endpoint(window)).url).toBe(window.location.origin);
   });
+
+  it('asks for the ledger by kind and sends the route and the policy as JSON', async () => {
+    const f = vi.fn(async (_u: string, init?: RequestInit) => new Response(init?.body ?? '{"entries":[]}', { status: 200 }));
+    const c = new Client({ url: 'http://node', key: 'k1' }, f as unknown as typeof fetch);
+    await c.ledger({ limit: 50, kind: 'served' });
+    await c.ledger();
+    expect(await c.setRoute('pipeline')).toEqual({ route: 'pipeline' });
+    const calls = f.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([u, i]) => `${i.method ?? 'GET'} ${u}`)).toEqual([
+      'GET http://node/api/ledger?limit=50&kind=served', 'GET http://node/api/ledger', 'PUT http://node/api/network',
+    ]);
+    expect((calls[2][1].headers as Record<string, string>)['Content-Type']).toBe('application/json');
+  });
+
+  it("turns the node's 400 for a bad policy into an ApiError with its message", async () => {
+    const msg = 'hours: "25:00-07:00" is not a time of day HH:MM';
+    const f = vi.fn(async () => new Response(JSON.stringify({ error: { message: msg, type: 'invalid_request_error' } }), { status: 400 }));
+    const c = new Client({ url: '', key: '' }, f as unknown as typeof fetch);
+    const p = { contribute: true, max_cpu_percent: 50, max_threads: 0, hours: '25:00-07:00', pause_on_battery: true, peer_requests_per_minute: 30, max_concurrent: 1 };
+    const err = await c.setPolicy(p).catch((e) => e);
+    expect(err).toMatchObject({ status: 400, message: msg });
+    expect(JSON.parse((f.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toEqual(p);
+  });
 });

@@ -3,7 +3,8 @@
 // the node itself. Either way everything goes over the node's HTTP API.
 import { SSEParser } from './sse';
 import type {
-  AriaStats, ApiErrorBody, ChatMessage, LocalModel, ModelsResponse, SamplingSettings, Status, Usage,
+  AriaStats, ApiErrorBody, ChatMessage, LedgerEntry, LedgerKind, LocalModel, ModelsResponse, NetworkInfo, Policy,
+  PolicyResponse, Route, SamplingSettings, Status, Usage, VerifyResponse,
 } from './types';
 
 interface WailsWindow {
@@ -84,6 +85,36 @@ export class Client {
 
   remove(name: string): Promise<unknown> {
     return this.request(`/api/models/${encodeURIComponent(name)}`, { method: 'DELETE' });
+  }
+
+  network(): Promise<NetworkInfo> {
+    return this.request('/api/network');
+  }
+
+  setRoute(route: Route): Promise<{ route: Route }> {
+    return this.request('/api/network', { method: 'PUT', body: JSON.stringify({ route }) });
+  }
+
+  policy(): Promise<PolicyResponse> {
+    return this.request('/api/policy');
+  }
+
+  /** setPolicy saves the whole policy; a 400 names the bad field in its message. */
+  setPolicy(p: Policy): Promise<PolicyResponse> {
+    return this.request('/api/policy', { method: 'PUT', body: JSON.stringify(p) });
+  }
+
+  /** ledger lists entries oldest first, of one kind when given. */
+  ledger(q: { limit?: number; kind?: LedgerKind } = {}): Promise<{ entries: LedgerEntry[] }> {
+    const p = new URLSearchParams();
+    if (q.limit) p.set('limit', String(q.limit));
+    if (q.kind) p.set('kind', q.kind);
+    const qs = p.toString();
+    return this.request(`/api/ledger${qs ? `?${qs}` : ''}`);
+  }
+
+  verifyLedger(): Promise<VerifyResponse> {
+    return this.request('/api/ledger/verify');
   }
 
   /** chat streams an answer; abort the signal to stop (the node cancels the generation). */

@@ -1,0 +1,170 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NetworkInfo, PeerInfo, Policy } from '../api/types';
+import { FakeEventSource, apiError, fakeNode, stubEventSource } from '../test-fakes';
+import { NetworkPage } from './NetworkPage';
+
+const self = '12D3KooWCM8fT5yaaJMAAmuU9xspDjEuKx1215qYAZ7CLKgpEMSX';
+const other = '12D3KooWRm3yqvT8EWFx1Ju6S7hK2aGb4vRr7LCBtxcH7BbCo7sr';
+const third = '12D3KooWPjceQrSwdWXPyLLeABRXmuqt69Rg3sBYbU1Nft9HyQ6X';
+
+const policy: Policy = {
+  contribute: false, max_cpu_percent: 50, max_threads: 0, hours: '', pause_on_battery: true,
+  peer_requests_per_minute: 30, max_concurrent: 1,
+};
+
+function peer(id: string, contributing: boolean, tokensPerS: number): PeerInfo {
+  return {
+    id, addrs: [`/ip4/192.168.1.7/tcp/4001/p2p/${id}`], latency_ms: 0.42, seen: '2026-11-28T10:00:00Z',
+    caps: {
+      version: '0.7.0', kernels: 'avx2', threads: 4, tokens_per_s: tokensPerS, ms_per_layer: 0.8,
+      free_memory: 3_200_000_000, contributing, queue_length: 0,
+      models: [{ sha256: 'd4f57056476abf6e', name: 'bitnet-2b', layers: 30, from: 0, to: 30, bytes: 1_187_801_280 }],
+    },
+  };
+}
+
+function network(over: Partial<NetworkInfo> = {}): NetworkInfo {
+  return {
+    peer_id: self, addrs: [`/ip4/127.0.0.1/tcp/37767/p2p/${self}`], joined: true, route: 'local', peers: [],
+    policy, contribution: { contributing: false, reason: 'off', active: 0 }, last_route: '', last_hops: null, ...over,
+  };
+}
+
+// A node that keeps the policy it is sent, judging it as backend/policy does for the CPU share.
+function node(start: NetworkInfo = network()) {
+  let saved = start.policy;
+  return fakeNode({
+    'GET /api/network': () => ({ body: { ...start, policy: saved } }),
+    'PUT /api/policy': (b) => {
+      const p = b as Policy;
+      if (p.max_cpu_percent < 1 || p.max_cpu_percent > 100) {
+        return apiError(400, `max_cpu_percent: ${p.max_cpu_percent} is not between 1 and 100`);
+      }
+      saved = p;
+      return { body: { policy: p, status: p.contribute ? { contributing: true, active: 0 } : { contributing: false, reason: 'off', active: 0 } } };
+    },
+    'PUT /api/network': (b) => ({ body: b }),
+  });
+}
+
+beforeEach(stubEventSource);
+afterEach(() => vi.unstubAllGlobals());
+
+describe('NetworkPage', () => {
+  it("shows this node's peer ID and addresses", async () => {
+    const { client } = node();
+    render(<NetworkPage client={client} />);
+    expect((await screen.findByTestId('peer-id')).textContent).toBe(self);
+    expect(screen.getByRole('list', { name: 'Addresses' }).textContent).toContain(`/tcp/37767/p2p/${self}`);
+  });
+
+  it('the switch sends the whole policy with contribute flipped and shows the new state', async () => {
+    const { client, calls } = node();
+    render(<NetworkPage client={client} />);
+    const sw = await screen.findByRole('switch', { name: /Contribute to the network/ });
+    expect(sw.getAttribute('aria-checked')).toBe('false');
+    expect(screen.getByTestId('contribution-status').textContent).toContain('switched off');
+
+    await act(async () => fireEvent.click(sw));
+    const put = calls.filter((c) => c.method === 'PUT' && c.path === '/api/policy');
+    expect(put).toHaveLength(1);
+    expect(put[0].body).toEqual({ ...policy, contribute: true });
+    expect(sw.getAttribute('aria-checked')).toBe('true');
+    expect(screen.getByTestId('contribution-status').textContent).toMatch(/^Contributing/);
+
+    await act(async () => fireEvent.click(sw));
+    expect(calls.filter((c) => c.method === 'PUT').at(-1)?.body).toEqual(policy);
+    expect(sw.getAttribute('aria-checked')).toBe('false');
+  });
+
+  it('says why the node is not contributing while switched on', async () => {
+    const { client } = node(network({
+      policy: { ...policy, contribute: true, hours: '22:00-07:00' },
+      contribution: { contributing: false, reason: 'outside hours 22:00-07:00', active: 0 },
+    }));
+    render(<NetworkPage client={client} />);
+    expect((await screen.findByRole('switch')).getAttribute('aria-checked')).toBe('true');
+    expect(screen.getByTestId('contribution-status').textContent).toContain('outside hours 22:00-07:00');
+  });
+
+  it("shows the node's message when it refuses the policy, at the field it names", async () => {
+    const { client, calls } = node();
+    render(<NetworkPage client={client} />);
+    const cpu = await screen.findByTestId('policy-max_cpu_percent');
+    fireEvent.change(cpu, { target: { value: '150' } });
+    fireEvent.change(screen.getByTestId('policy-max_concurrent'), { target: { value: '2' } });
+    await act(async () => fireEvent.click(screen.getByTestId('policy-save')));
+    expect(calls.at(-1)).toMatchObject({ method: 'PUT', path: '/api/policy', body: { ...policy, max_cpu_percent: 150, max_concurrent: 2 } });
+    expect(screen.getByRole('alert').textContent).toBe('max_cpu_percent: 150 is not between 1 and 100');
+    expect(cpu.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('policy-max_concurrent').getAttribute('aria-invalid')).toBeNull();
+
+    fireEvent.change(cpu, { target: { value: '25' } });
+    await act(async () => fireEvent.click(screen.getByTestId('policy-save')));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('Saved');
+    expect((screen.getByTestId('policy-max_cpu_percent') as HTMLInputElement).value).toBe('25');
+  });
+
+  it('lists the peers and follows peers events', async () => {
+    const { client } = node();
+    const { unmount } = render(<NetworkPage client={client} />);
+    expect((await screen.findByTestId('peers-empty')).textContent).toContain('aria serve --bootstrap');
+
+    act(() => FakeEventSource.emit('peers', [peer(other, true, 41.2)]));
+    const rows = screen.getAllByTestId('peer');
+    expect(rows).toHaveLength(1);
+    const cells = within(rows[0]).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells).toEqual(['12D3…bCo7sr', 'bitnet-2b', 'avx2', '41.2', '0.4 ms', '3.20 GB', 'contributing']);
+
+    act(() => FakeEventSource.emit('peers', [peer(other, false, 38), peer(third, true, 12)]));
+    const now = screen.getAllByTestId('peer').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(now.map((c) => [c[0], c[3], c[6]])).toEqual([
+      ['12D3…bCo7sr', '38.0', 'not contributing'], ['12D3…9HyQ6X', '12.0', 'contributing'],
+    ]);
+    expect(screen.queryByTestId('peers-empty')).toBeNull();
+    unmount(); // leaving the page closes its event stream
+    expect(FakeEventSource.open).toHaveLength(0);
+  });
+
+  it('says how to join when the node is not on the network', async () => {
+    const { client } = node(network({ joined: false, addrs: [] }));
+    render(<NetworkPage client={client} />);
+    expect((await screen.findByTestId('peers-empty')).textContent).toContain('--no-p2p');
+  });
+
+  it('sets the route and shows the last route with each hop from route events', async () => {
+    const { client, calls } = node();
+    render(<NetworkPage client={client} />);
+    expect((await screen.findByTestId('route-local') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId('last-route-empty').textContent).toContain('No pipelined request yet');
+
+    await act(async () => fireEvent.click(screen.getByTestId('route-pipeline')));
+    expect(calls.at(-1)).toMatchObject({ method: 'PUT', path: '/api/network', body: { route: 'pipeline' } });
+    expect((screen.getByTestId('route-pipeline') as HTMLInputElement).checked).toBe(true);
+
+    const route = 'local[0,2) → 12D3…bCo7sr[2,4)';
+    act(() => FakeEventSource.emit('route', { request_id: 'r1', route }));
+    expect(screen.getByTestId('last-route').textContent).toContain(route);
+    expect(screen.getByTestId('last-route').textContent).toContain('Running');
+    act(() => FakeEventSource.emit('route', {
+      request_id: 'r1', route, failovers: 0,
+      hops: [{ hop: 'local[0,2)', steps: 40, tokens: 45, last_ms: 0.9 }, { hop: '12D3…bCo7sr[2,4)', steps: 40, tokens: 45, last_ms: 3.25 }],
+    }));
+    const hops = screen.getAllByTestId('hop').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(hops).toEqual([['local[0,2)', '40', '45', '0.9 ms'], ['12D3…bCo7sr[2,4)', '40', '45', '3.3 ms']]);
+  });
+
+  it('shows a route the node refuses', async () => {
+    const { client } = fakeNode({
+      'GET /api/network': () => ({ body: network() }),
+      'PUT /api/network': () => apiError(400, 'route "x": want local, remote or pipeline'),
+    });
+    render(<NetworkPage client={client} />);
+    const remote = await screen.findByTestId('route-remote');
+    await act(async () => fireEvent.click(remote));
+    expect(screen.getByRole('alert').textContent).toContain('want local, remote or pipeline');
+    expect((screen.getByTestId('route-local') as HTMLInputElement).checked).toBe(true);
+  });
+});
