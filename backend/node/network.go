@@ -564,7 +564,8 @@ func (n *Node) networkMounts(h func(string, http.HandlerFunc)) {
 		if limit <= 0 || limit > 1000 {
 			limit = 100
 		}
-		es, err := n.net.ledger.List(r.Context(), ledger.Filter{Kind: ledger.Kind(r.URL.Query().Get("kind")), Limit: limit})
+		// Newest first: the page shows the latest work, and a long ledger is cut at the limit.
+		es, err := n.net.ledger.List(r.Context(), ledger.Filter{Kind: ledger.Kind(r.URL.Query().Get("kind")), Limit: limit, Reverse: true})
 		if err != nil {
 			jsonErr(w, 500, err)
 			return
