@@ -52,6 +52,7 @@ type network struct {
 	sha      map[string]string // model path → SHA-256 (computed once)
 	hashing  map[string]bool
 	lastTPS  float64 // last local decode speed
+	msLayer  float64 // measured at load: ms per layer per token
 	provided string
 	lastHops []pipeline.HopStats
 	lastPath string // route of the last pipelined request
@@ -86,6 +87,7 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	n.net = nw
 	if info, ok := n.sched.Model(); ok {
 		n.modelSHA(info.Path) // start hashing now: peers ask for it in the capabilities
+		go n.probeSpeed()
 	}
 	if !cfg.P2P {
 		return nil
@@ -252,6 +254,39 @@ func (n *Node) provide(sha string) {
 	}()
 }
 
+// probeSpeed times a few decode steps of the loaded layers, so that the node advertises its
+// speed per layer before it has run a request (route planning shares layers by it).
+func (n *Node) probeSpeed() {
+	eng := n.sched.Engine()
+	if eng == nil {
+		return
+	}
+	m := eng.Model
+	st, err := eng.NewStage(16, m.From, m.To, n.cfg.Cache, nil)
+	if err != nil {
+		return
+	}
+	x := make([]float32, m.HP.NEmbd)
+	const steps = 8
+	var took time.Duration
+	for i := 0; i < steps; i++ {
+		if err := m.EmbedRow(int32(1+i), x); err != nil {
+			return
+		}
+		t0 := time.Now()
+		if err := st.Forward(n.bg, x); err != nil {
+			return
+		}
+		if i > 0 { // the first step warms caches
+			took += time.Since(t0)
+		}
+	}
+	ms := float64(took.Microseconds()) / 1000 / (steps - 1) / float64(m.To-m.From)
+	n.net.mu.Lock()
+	n.net.msLayer = ms
+	n.net.mu.Unlock()
+}
+
 // engineFor gives peers the loaded engine when it is the model they ask for.
 func (n *Node) engineFor(sha string) (*inference.Engine, error) {
 	info, ok := n.sched.Model()
@@ -285,7 +320,10 @@ func (n *Node) capabilities() p2p.Capabilities {
 					size = st.Size()
 				}
 				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: eng.Model.From, To: eng.Model.To, Bytes: size}}
-				if c.TokensPerSec > 0 {
+				n.net.mu.Lock()
+				c.MsPerLayer = n.net.msLayer
+				n.net.mu.Unlock()
+				if c.TokensPerSec > 0 && !eng.Model.Partial() {
 					c.MsPerLayer = 1000 / c.TokensPerSec / float64(layers)
 				}
 			}

@@ -131,9 +131,12 @@ type peerView struct {
 	Caps struct {
 		Contributing bool
 		Models       []struct{ SHA256 string }
+		MsPerLayer   float64 `json:"ms_per_layer"`
 	} `json:"caps"`
 }
 
+// waitPeers waits until p sees want peers holding the model, with their contribution state and a
+// measured speed per layer.
 func waitPeers(t *testing.T, p *proc, want int, contributing bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -142,7 +145,7 @@ func waitPeers(t *testing.T, p *proc, want int, contributing bool) {
 		getJSON(t, p.url+"/api/network", &net)
 		ok := 0
 		for _, pv := range net.Peers {
-			if len(pv.Caps.Models) == 1 && pv.Caps.Contributing == contributing {
+			if len(pv.Caps.Models) == 1 && pv.Caps.Contributing == contributing && pv.Caps.MsPerLayer > 0 {
 				ok++
 			}
 		}
