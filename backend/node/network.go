@@ -440,6 +440,10 @@ func (r router) Generate(ctx context.Context, id string, req inference.Request, 
 // back to this node when there is none or it fails before the first token.
 func (r router) remote(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e ledger.Entry) (inference.Result, ledger.Entry, error) {
 	n := r.n
+	if n.net.p2p == nil {
+		res, err := r.Scheduler.Generate(ctx, id, req, onToken)
+		return res, e, err
+	}
 	sha, err := n.loadedSHA(ctx)
 	if err != nil {
 		return inference.Result{}, e, err
@@ -470,6 +474,9 @@ func (r router) remote(ctx context.Context, id string, req inference.Request, on
 // pipelined runs the layers over this node and the contributing peers holding the model.
 func (r router) pipelined(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e *ledger.Entry) (inference.Result, error) {
 	n := r.n
+	if n.net.p2p == nil {
+		return r.Scheduler.Generate(ctx, id, req, onToken) // not on the network: all layers here
+	}
 	sha, err := n.loadedSHA(ctx)
 	if err != nil {
 		return inference.Result{}, err
