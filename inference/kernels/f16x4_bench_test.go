@@ -30,7 +30,7 @@ func BenchmarkHeadStream(b *testing.B) {
 	arena := NewArena(size)
 	defer arena.Free()
 	x4 := *plain
-	if err := x4.MoveTo(arena, nil); err != nil {
+	if err := x4.moveTo(arena, nil, true); err != nil {
 		b.Fatal(err)
 	}
 	probeBuf := allocRegion(512 << 20) // the size the bench command probes with

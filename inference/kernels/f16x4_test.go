@@ -123,13 +123,13 @@ func TestMoveToX4(t *testing.T) {
 				t.Fatal(err)
 			}
 			var moved, calls int
-			if err := m.MoveTo(a, func(old []byte) {
+			if err := m.moveTo(a, func(old []byte) {
 				if &old[0] != &orig[moved] || moved+len(old) != len(orig) && len(old)%(8*cols) != 0 {
 					t.Errorf("piece of %d bytes at %d", len(old), moved)
 				}
 				moved += len(old)
 				calls++
-			}); err != nil {
+			}, true); err != nil {
 				t.Fatal(err)
 			}
 			if pieces := (len(orig) + 32<<20 - 1) / (32 << 20); calls != pieces {
@@ -182,16 +182,30 @@ func TestMoveToX4(t *testing.T) {
 			})
 		})
 	}
-	// Other types keep their layout.
-	m := newTestMatrix(t, rng, gguf.TypeF32, 9, 40)
-	orig := append([]byte(nil), m.Data...)
-	a := NewArena(len(orig))
-	defer a.Free()
-	if err := m.MoveTo(a, nil); err != nil {
-		t.Fatal(err)
-	}
-	if m.X4 || string(m.Data) != string(orig) {
-		t.Fatal("F32 matrix not copied as it was")
+	// Other types keep their layout, and F16 does on the portable tier; MoveTo picks X4 on the
+	// others.
+	for _, tc := range []struct {
+		typ    gguf.Type
+		tier   fopsTier
+		wantX4 bool
+	}{
+		{gguf.TypeF32, fopsAvail[0], false},
+		{gguf.TypeF16, fopsPortable, false},
+		{gguf.TypeF16, fopsAvail[0], fopsAvail[0] != fopsPortable},
+	} {
+		restore := useFops(tc.tier)
+		m := newTestMatrix(t, rng, tc.typ, 9, 40)
+		orig := append([]byte(nil), m.Data...)
+		a := NewArena(len(orig))
+		err := m.MoveTo(a, nil)
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.X4 != tc.wantX4 || !m.X4 && string(m.Data) != string(orig) {
+			t.Errorf("%s on %s: X4 %v, want %v (or data changed)", tc.typ, tc.tier, m.X4, tc.wantX4)
+		}
+		a.Free()
 	}
 }
 
@@ -202,7 +216,7 @@ func TestX4Misuse(t *testing.T) {
 	m := newTestMatrix(t, rng, gguf.TypeF16, 12, 64)
 	a := NewArena(len(m.Data))
 	defer a.Free()
-	if err := m.MoveTo(a, nil); err != nil {
+	if err := m.moveTo(a, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	var act Activation
