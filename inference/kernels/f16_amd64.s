@@ -386,8 +386,9 @@ h256_done:
 // leftover columns per row, R9 x, R8 y, DI x cursor, AX counter, R11 leftover of rows 0/1
 // (R11, R11+DX), R12 rows 2/3, R13 scratch.
 
-// PFX4 is the software prefetch distance of the X4 loops, in bytes. 4 KB ahead measured a few
-// % faster than none with 2 threads (BenchmarkHeadStream); the stream itself is sequential.
+// PFX4 is the software prefetch distance of the X4 loops, in bytes. With 2 threads, 4 KB ahead
+// was as fast as none on an idle host and 1-8 % faster with other load on it; PREFETCHNTA and
+// PREFETCHT1 8 KB ahead, and 2-8 MB pool chunks, gained nothing beyond the noise.
 #define PFX4 4096
 
 // func f16RowsX4AVX512(w *byte, groups, cols int, x, y *float32)
