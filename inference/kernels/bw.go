@@ -14,10 +14,15 @@ func ReadBandwidth(p *Pool, size, passes int) float64 {
 	size = max(size/4096*4096, 1<<20)
 	r := allocRegion(size)
 	defer r.free()
-	buf := r.b
-	for i := 0; i < len(buf); i += 4096 {
-		buf[i] = byte(i) // fault every page in before timing
+	for i := 0; i < len(r.b); i += 4096 {
+		r.b[i] = byte(i) // fault every page in before timing
 	}
+	return readBandwidth(p, r.b, passes)
+}
+
+// readBandwidth is ReadBandwidth over buf (already faulted in): one warm-up pass, then the
+// median of passes timed ones.
+func readBandwidth(p *Pool, buf []byte, passes int) float64 {
 	chunks := max(p.Threads()*16, 1)
 	per := len(buf) / chunks / 4096 * 4096
 	sinks := make([]uint64, chunks)

@@ -25,6 +25,14 @@ func f16RowsAVX512(w *byte, stride, rows, cols int, x, y *float32)
 //go:noescape
 func f16RowsAVX2(w *byte, stride, rows, cols int, x, y *float32)
 
+// The X4 kernels (f16x4.go): groups ≥ 1 whole groups of 4 rows.
+
+//go:noescape
+func f16RowsX4AVX512(w *byte, groups, cols int, x, y *float32)
+
+//go:noescape
+func f16RowsX4AVX2(w *byte, groups, cols int, x, y *float32)
+
 //go:noescape
 func f32RowsAVX512(w *byte, stride, rows, cols int, x, y *float32)
 
@@ -48,6 +56,14 @@ func f16RowsArch(w *byte, stride, rows, cols int, x, y *float32) {
 		f16RowsAVX512(w, stride, rows, cols, x, y)
 	} else {
 		f16RowsAVX2(w, stride, rows, cols, x, y)
+	}
+}
+
+func f16RowsX4Arch(w *byte, groups, cols int, x, y *float32) {
+	if fopsLevel == fopsAVX512 {
+		f16RowsX4AVX512(w, groups, cols, x, y)
+	} else {
+		f16RowsX4AVX2(w, groups, cols, x, y)
 	}
 }
 

@@ -11,6 +11,11 @@ func fopsAvailable() []fopsTier { return []fopsTier{fopsNEON, fopsPortable} }
 //go:noescape
 func f16RowsNEON(w *byte, stride, rows, cols int, x, y *float32)
 
+// f16RowsX4NEON is the X4 kernel (f16x4.go): groups ≥ 1 whole groups of 4 rows.
+//
+//go:noescape
+func f16RowsX4NEON(w *byte, groups, cols int, x, y *float32)
+
 //go:noescape
 func f32RowsNEON(w *byte, stride, rows, cols int, x, y *float32)
 
@@ -22,6 +27,10 @@ func addScaledF16NEON(dst *float32, src *byte, n int, a float32)
 
 func f16RowsArch(w *byte, stride, rows, cols int, x, y *float32) {
 	f16RowsNEON(w, stride, rows, cols, x, y)
+}
+
+func f16RowsX4Arch(w *byte, groups, cols int, x, y *float32) {
+	f16RowsX4NEON(w, groups, cols, x, y)
 }
 
 func f32RowsArch(w *byte, stride, rows, cols int, x, y *float32) {

@@ -13,6 +13,7 @@ import (
 //
 //	head: the 2B4T tied F16 head, 128256 × 2560 (657 MB, DRAM-bound);
 //	l2:   96 × 2560 F16 (480 KB, L2-resident: the compute ceiling);
+//	…-x4: the same in the X4 layout of the model's head (f16x4.go);
 //	attn: attention scores over an F16 K cache, 1024 positions × 128 dims, 640 apart.
 
 var (
@@ -35,16 +36,19 @@ func BenchmarkF16Rows(b *testing.B) {
 	type shape struct {
 		name               string
 		rows, cols, stride int
+		x4                 bool // the rows in the X4 layout (f16x4.go), as the model's head
 	}
 	shapes := []shape{
-		{"head", 128256, 2560, 2 * 2560},
-		{"l2", 96, 2560, 2 * 2560},
-		{"attn", 1024, 128, 2 * 640},
+		{"head", 128256, 2560, 2 * 2560, false},
+		{"head-x4", 128256, 2560, 2 * 2560, true},
+		{"l2", 96, 2560, 2 * 2560, false},
+		{"l2-x4", 96, 2560, 2 * 2560, true},
+		{"attn", 1024, 128, 2 * 640, false},
 	}
 	for _, sh := range shapes {
 		n := (sh.rows-1)*sh.stride + 2*sh.cols
 		var w []byte
-		if sh.name == "head" {
+		if sh.rows == 128256 {
 			benchHeadOnce.Do(func() {
 				benchHead = make([]byte, n)
 				randomHalves(rand.New(rand.NewPCG(1, 2)), benchHead)
@@ -54,6 +58,11 @@ func BenchmarkF16Rows(b *testing.B) {
 			w = make([]byte, n)
 			randomHalves(rand.New(rand.NewPCG(3, 4)), w)
 		}
+		if sh.x4 {
+			plain := w
+			w = make([]byte, n)
+			x4Interleave(w, plain, sh.rows, sh.cols)
+		}
 		rng := rand.New(rand.NewPCG(5, 6))
 		x := halfVector(rng, sh.cols)
 		y := make([]float32, sh.rows)
@@ -62,7 +71,11 @@ func BenchmarkF16Rows(b *testing.B) {
 				defer useFops(tier)()
 				b.SetBytes(int64(sh.rows * sh.cols * 2))
 				for b.Loop() {
-					f16Rows(w, sh.stride, sh.rows, sh.cols, x, y)
+					if sh.x4 {
+						f16RowsX4(w, sh.rows, sh.cols, x, y)
+					} else {
+						f16Rows(w, sh.stride, sh.rows, sh.cols, x, y)
+					}
 				}
 			})
 		}

@@ -115,3 +115,30 @@ func TestFloatKernelsGuardPages(t *testing.T) {
 		}
 	})
 }
+
+// TestF16RowsX4GuardPages places X4 weights, inputs and outputs against inaccessible pages.
+func TestF16RowsX4GuardPages(t *testing.T) {
+	eachFops(t, func(t *testing.T, _ fopsTier) {
+		rng := rand.New(rand.NewPCG(23, 24))
+		for _, atEnd := range []bool{true, false} {
+			for _, cols := range fopsCols {
+				for _, rows := range []int{1, 4, 5, 8, 11} {
+					plain, x4 := x4Pair(rng, rows, cols)
+					w := guarded(t, len(x4), atEnd)
+					copy(w, x4)
+					x := guardedF32(t, cols, atEnd)
+					copy(x, halfVector(rng, cols))
+					y := guardedF32(t, rows, atEnd)
+					want := make([]float32, rows)
+					f16RowsX4(w, rows, cols, x, y)
+					f16RowsGo(plain, 2*cols, rows, cols, x, want)
+					for r := range want {
+						if !sameBits(y[r], want[r]) {
+							t.Fatalf("cols=%d rows=%d: row %d = %g, reference %g", cols, rows, r, y[r], want[r])
+						}
+					}
+				}
+			}
+		}
+	})
+}

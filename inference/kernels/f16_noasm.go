@@ -7,6 +7,9 @@ package kernels
 func fopsAvailable() []fopsTier { return []fopsTier{fopsPortable} }
 
 func f16RowsArch(w *byte, stride, rows, cols int, x, y *float32) { panic("kernels: no float assembly") }
+func f16RowsX4Arch(w *byte, groups, cols int, x, y *float32) {
+	panic("kernels: no float assembly")
+}
 func f32RowsArch(w *byte, stride, rows, cols int, x, y *float32) { panic("kernels: no float assembly") }
 func addScaledArch(dst, x *float32, n int, s float32)            { panic("kernels: no float assembly") }
 func addScaledF16Arch(dst *float32, src *byte, n int, a float32) {

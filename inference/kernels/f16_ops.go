@@ -19,7 +19,8 @@ import (
 //     stays exact for any s at no measurable cost).
 //
 // The assembly processes 4 rows per iteration, sharing the loads of x, and prefetches the next
-// 4 rows. One call covers at most f16CallBytes of weights, so that no assembly call (which the
+// 4 rows. The output head is stored in the X4 layout instead (f16x4.go), whose kernels read the
+// 4 rows as one stream. One call covers at most f16CallBytes of weights, so that no assembly call (which the
 // runtime cannot preempt) runs for more than ≈ 100 µs.
 
 // f16CallBytes bounds the weight bytes read by one assembly call.

@@ -18,6 +18,9 @@ type Matrix struct {
 	// T2 holds the repacked codes of a ternary matrix (see Repack); when set, products use it
 	// and Data is no longer read.
 	T2 *T2
+	// X4 is set when Data holds F16 rows in the X4 layout (f16x4.go), which MoveTo makes: Row
+	// cannot be used then, DequantizeRow can.
+	X4 bool
 }
 
 // Repack converts a ternary matrix to the layout the fast kernels read: T1 for TQ1_0, T2 for
@@ -95,8 +98,12 @@ func (m *Matrix) rowBytes() int {
 	return n
 }
 
-// Row returns the bytes of row r (I2_S: its 2-bit codes).
+// Row returns the bytes of row r (I2_S: its 2-bit codes). It panics for an X4 matrix, whose
+// rows are not contiguous.
 func (m *Matrix) Row(r int) []byte {
+	if m.X4 {
+		panic("kernels: Row of a matrix in the X4 layout")
+	}
 	rb := m.rowBytes()
 	return m.Data[r*rb : (r+1)*rb : (r+1)*rb]
 }
@@ -112,6 +119,10 @@ func (m *Matrix) DequantizeRow(r int, dst []float32) error {
 	}
 	if m.Type == gguf.TypeI2_S {
 		quant.DequantizeI2S(m.Row(r), dst, m.Scale)
+		return nil
+	}
+	if m.X4 {
+		x4DequantizeRow(m.Data, m.Rows, m.Cols, r, dst)
 		return nil
 	}
 	return quant.DequantizeRow(m.Type, m.Row(r), dst)

@@ -169,6 +169,9 @@ func (t *mulTask) check() {
 	if _, err := w.Type.RowSize(w.Cols); err != nil || w.Rows < 0 || len(w.Data) < w.Rows*w.rowBytes() {
 		panic(fmt.Sprintf("kernels: malformed %s matrix %d×%d with %d bytes (use NewMatrix)", w.Type, w.Rows, w.Cols, len(w.Data)))
 	}
+	if w.X4 && w.Type != gguf.TypeF16 {
+		panic(fmt.Sprintf("kernels: %s matrix marked X4 (only F16 has that layout)", w.Type))
+	}
 	for i, a := range t.as {
 		if a.Len() != w.Cols {
 			panic(fmt.Sprintf("kernels: input %d has %d elements, the %s matrix has %d columns", i, a.Len(), w.Type, w.Cols))

@@ -245,19 +245,12 @@ func (m *Model) EmbedRow(tok int32, dst []float32) error {
 	if tok < 0 || int(tok) >= m.HP.NVocab {
 		return fmt.Errorf("token id %d out of range [0, %d)", tok, m.HP.NVocab)
 	}
-	return dequantRow(m.Embd, int(tok), dst)
-}
-
-// dequantRow converts row r of w to f32.
-func dequantRow(w *kernels.Matrix, r int, dst []float32) error {
-	if w.Type == gguf.TypeI2_S {
-		rb := w.Cols / 4
-		quant.DequantizeI2S(w.Data[r*rb:(r+1)*rb], dst[:w.Cols], w.Scale)
-		return nil
+	if len(dst) < m.Embd.Cols {
+		return fmt.Errorf("embedding of %d elements into a buffer of %d", m.Embd.Cols, len(dst))
 	}
-	rb, err := w.Type.RowSize(w.Cols)
-	if err != nil {
-		return err
+	// DequantizeRow also reads the X4 layout of a tied F16 head.
+	if err := m.Embd.DequantizeRow(int(tok), dst[:m.Embd.Cols]); err != nil {
+		return fmt.Errorf("embedding of token %d: %w", tok, err)
 	}
-	return quant.DequantizeRow(w.Type, w.Data[r*rb:(r+1)*rb], dst[:w.Cols])
+	return nil
 }

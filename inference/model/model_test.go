@@ -8,6 +8,7 @@ import (
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/kernels"
 	"github.com/aria-node/aria/inference/model"
+	"github.com/aria-node/aria/inference/quant"
 )
 
 func load(t *testing.T, name string) (*model.Model, func()) {
@@ -137,5 +138,41 @@ func TestStateErrors(t *testing.T) {
 	}
 	if err := m.EmbedRow(int32(m.HP.NVocab), x); err == nil {
 		t.Error("token id out of range accepted")
+	}
+}
+
+// The tied F16 head is moved into the X4 layout at load (on an assembly tier); the embedding
+// lookup through it must still return the file's rows.
+func TestEmbedRowTiedX4(t *testing.T) {
+	f, err := gguf.Open(fixtures.Path(t, "bitnet-tiny-tq2_0.gguf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := model.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	wantX4 := kernels.FloatTier() != "portable" // MoveTo keeps plain rows for the portable tier
+	if m.Output != m.Embd || m.Embd.Type != gguf.TypeF16 || m.Embd.X4 != wantX4 {
+		t.Fatalf("head: tied %v, %s, X4 %v; the test wants a tied F16 head, X4 %v", m.Output == m.Embd, m.Embd.Type, m.Embd.X4, wantX4)
+	}
+	et, _ := f.Tensor("token_embd.weight")
+	raw := f.Data(et)
+	d := m.HP.NEmbd
+	got, want := make([]float32, d), make([]float32, d)
+	for _, tok := range []int32{0, 1, 2, 3, 5, 257, int32(m.HP.NVocab) - 1} {
+		if err := m.EmbedRow(tok, got); err != nil {
+			t.Fatal(err)
+		}
+		if err := quant.DequantizeRow(gguf.TypeF16, raw[2*d*int(tok):2*d*(int(tok)+1)], want); err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("token %d [%d] = %g, file %g", tok, i, got[i], want[i])
+			}
+		}
 	}
 }
