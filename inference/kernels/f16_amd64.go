@@ -90,3 +90,23 @@ func addScaledF16Arch(dst *float32, src *byte, n int, a float32) {
 		addScaledF16AVX2(dst, src, n, a)
 	}
 }
+
+//go:noescape
+func addScaledF16RowsAVX512(dst *float32, v *uint16, stride, n int, w *float32, cols int)
+
+//go:noescape
+func addScaledF16RowsAVX2(dst *float32, v *uint16, stride, n int, w *float32, cols int)
+
+// addScaledF16RowsArch runs AddScaledF16Rows in assembly when the width suits the vectors
+// (stride in bytes); false leaves it to the row-by-row loop.
+func addScaledF16RowsArch(dst *float32, v *uint16, stride, n int, w *float32, cols int) bool {
+	switch {
+	case fopsLevel == fopsAVX512 && cols%16 == 0:
+		addScaledF16RowsAVX512(dst, v, stride, n, w, cols)
+	case fopsLevel == fopsAVX2 && cols%8 == 0:
+		addScaledF16RowsAVX2(dst, v, stride, n, w, cols)
+	default:
+		return false
+	}
+	return true
+}

@@ -1010,3 +1010,202 @@ ah256_tail1:
 ah256_done:
 	VZEROUPPER
 	RET
+
+// func addScaledF16RowsAVX512(dst *float32, v *uint16, stride, n int, w *float32, cols int)
+// First rounds w[0..n) to fp16 in place; then for each block of columns, dst += round(w[u])·v[u]
+// for u = 0..n−1 in order, unfused, as addScaledF16AVX512 row by row. n ≥ 1, cols % 16 == 0.
+TEXT ·addScaledF16RowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ v+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ w+32(FP), R8
+	MOVQ cols+40(FP), BX
+	MOVQ CX, AX
+	MOVQ R8, R9
+
+ar512_round16:
+	CMPQ      AX, $16
+	JLT       ar512_round1
+	VMOVUPS   (R9), Z1
+	VCVTPS2PH $0, Z1, Y1
+	VCVTPH2PS Y1, Z1
+	VMOVUPS   Z1, (R9)
+	ADDQ      $64, R9
+	SUBQ      $16, AX
+	JMP       ar512_round16
+
+ar512_round1:
+	TESTQ     AX, AX
+	JZ        ar512_g64
+	VMOVSS    (R9), X1
+	VCVTPS2PH $0, X1, X1
+	VCVTPH2PS X1, X1
+	VMOVSS    X1, (R9)
+	ADDQ      $4, R9
+	DECQ      AX
+	JMP       ar512_round1
+
+ar512_g64:
+	CMPQ    BX, $64
+	JLT     ar512_g16
+	VMOVUPS (DI), Z0
+	VMOVUPS 64(DI), Z3
+	VMOVUPS 128(DI), Z4
+	VMOVUPS 192(DI), Z5
+	MOVQ    SI, R10
+	MOVQ    R8, R11
+	MOVQ    CX, AX
+
+ar512_g64_row:
+	VBROADCASTSS (R11), Z1
+	VCVTPH2PS    (R10), Z2
+	VMULPS       Z1, Z2, Z2
+	VADDPS       Z2, Z0, Z0
+	VCVTPH2PS    32(R10), Z6
+	VMULPS       Z1, Z6, Z6
+	VADDPS       Z6, Z3, Z3
+	VCVTPH2PS    64(R10), Z7
+	VMULPS       Z1, Z7, Z7
+	VADDPS       Z7, Z4, Z4
+	VCVTPH2PS    96(R10), Z8
+	VMULPS       Z1, Z8, Z8
+	VADDPS       Z8, Z5, Z5
+	ADDQ         DX, R10
+	ADDQ         $4, R11
+	DECQ         AX
+	JNZ          ar512_g64_row
+	VMOVUPS      Z0, (DI)
+	VMOVUPS      Z3, 64(DI)
+	VMOVUPS      Z4, 128(DI)
+	VMOVUPS      Z5, 192(DI)
+	ADDQ         $256, DI
+	ADDQ         $128, SI
+	SUBQ         $64, BX
+	JMP          ar512_g64
+
+ar512_g16:
+	CMPQ    BX, $16
+	JLT     ar512_done
+	VMOVUPS (DI), Z0
+	MOVQ    SI, R10
+	MOVQ    R8, R11
+	MOVQ    CX, AX
+
+ar512_g16_row:
+	VBROADCASTSS (R11), Z1
+	VCVTPH2PS    (R10), Z2
+	VMULPS       Z1, Z2, Z2
+	VADDPS       Z2, Z0, Z0
+	ADDQ         DX, R10
+	ADDQ         $4, R11
+	DECQ         AX
+	JNZ          ar512_g16_row
+	VMOVUPS      Z0, (DI)
+	ADDQ         $64, DI
+	ADDQ         $32, SI
+	SUBQ         $16, BX
+	JMP          ar512_g16
+
+ar512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledF16RowsAVX2(dst *float32, v *uint16, stride, n int, w *float32, cols int)
+// As addScaledF16RowsAVX512 with 8-wide vectors; cols % 8 == 0.
+TEXT ·addScaledF16RowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ v+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ w+32(FP), R8
+	MOVQ cols+40(FP), BX
+	MOVQ CX, AX
+	MOVQ R8, R9
+
+ar2_round8:
+	CMPQ      AX, $8
+	JLT       ar2_round1
+	VMOVUPS   (R9), Y1
+	VCVTPS2PH $0, Y1, X1
+	VCVTPH2PS X1, Y1
+	VMOVUPS   Y1, (R9)
+	ADDQ      $32, R9
+	SUBQ      $8, AX
+	JMP       ar2_round8
+
+ar2_round1:
+	TESTQ     AX, AX
+	JZ        ar2_g32
+	VMOVSS    (R9), X1
+	VCVTPS2PH $0, X1, X1
+	VCVTPH2PS X1, X1
+	VMOVSS    X1, (R9)
+	ADDQ      $4, R9
+	DECQ      AX
+	JMP       ar2_round1
+
+ar2_g32:
+	CMPQ    BX, $32
+	JLT     ar2_g8
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y3
+	VMOVUPS 64(DI), Y4
+	VMOVUPS 96(DI), Y5
+	MOVQ    SI, R10
+	MOVQ    R8, R11
+	MOVQ    CX, AX
+
+ar2_g32_row:
+	VBROADCASTSS (R11), Y1
+	VCVTPH2PS    (R10), Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VCVTPH2PS    16(R10), Y6
+	VMULPS       Y1, Y6, Y6
+	VADDPS       Y6, Y3, Y3
+	VCVTPH2PS    32(R10), Y7
+	VMULPS       Y1, Y7, Y7
+	VADDPS       Y7, Y4, Y4
+	VCVTPH2PS    48(R10), Y8
+	VMULPS       Y1, Y8, Y8
+	VADDPS       Y8, Y5, Y5
+	ADDQ         DX, R10
+	ADDQ         $4, R11
+	DECQ         AX
+	JNZ          ar2_g32_row
+	VMOVUPS      Y0, (DI)
+	VMOVUPS      Y3, 32(DI)
+	VMOVUPS      Y4, 64(DI)
+	VMOVUPS      Y5, 96(DI)
+	ADDQ         $128, DI
+	ADDQ         $64, SI
+	SUBQ         $32, BX
+	JMP          ar2_g32
+
+ar2_g8:
+	CMPQ    BX, $8
+	JLT     ar2_done
+	VMOVUPS (DI), Y0
+	MOVQ    SI, R10
+	MOVQ    R8, R11
+	MOVQ    CX, AX
+
+ar2_g8_row:
+	VBROADCASTSS (R11), Y1
+	VCVTPH2PS    (R10), Y2
+	VMULPS       Y1, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	ADDQ         DX, R10
+	ADDQ         $4, R11
+	DECQ         AX
+	JNZ          ar2_g8_row
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, DI
+	ADDQ         $16, SI
+	SUBQ         $8, BX
+	JMP          ar2_g8
+
+ar2_done:
+	VZEROUPPER
+	RET

@@ -77,3 +77,25 @@ func dotF16U16Go(w []uint16, x []float32) float32 {
 	}
 	return s
 }
+
+// AddScaledF16Rows is the weighted sum of attention: for u = 0, 1, …, len(w)−1 in order, it
+// rounds w[u] to fp16 (in place) and adds w[u]·row u to dst, where row u is the len(dst) fp16
+// values at v[u·stride:]. Each element is exactly what AddScaledF16 row by row gives; the
+// assembly keeps dst in registers across the rows instead of a call per row.
+func AddScaledF16Rows(dst []float32, v []uint16, stride int, w []float32) {
+	n, cols := len(w), len(dst)
+	if n == 0 || cols == 0 {
+		return
+	}
+	if stride < cols || (n-1)*stride+cols > len(v) {
+		panic(fmt.Sprintf("kernels: AddScaledF16Rows: %d rows of %d every %d do not fit in %d values", n, cols, stride, len(v)))
+	}
+	if addScaledF16RowsArch(&dst[0], &v[0], 2*stride, n, &w[0], cols) {
+		return
+	}
+	for u, a := range w {
+		a = quant.F16ToF32(quant.F32ToF16(a))
+		w[u] = a
+		AddScaledF16(dst, v[u*stride:u*stride+cols], a)
+	}
+}

@@ -42,3 +42,8 @@ func addScaledArch(dst, x *float32, n int, s float32) { addScaledNEON(dst, x, n,
 func addScaledF16Arch(dst *float32, src *byte, n int, a float32) {
 	addScaledF16NEON(dst, src, n, a)
 }
+
+// addScaledF16RowsArch: NEON runs AddScaledF16Rows row by row (addScaledF16NEON per row).
+func addScaledF16RowsArch(dst *float32, v *uint16, stride, n int, w *float32, cols int) bool {
+	return false
+}

@@ -15,3 +15,7 @@ func addScaledArch(dst, x *float32, n int, s float32)            { panic("kernel
 func addScaledF16Arch(dst *float32, src *byte, n int, a float32) {
 	panic("kernels: no float assembly")
 }
+
+func addScaledF16RowsArch(dst *float32, v *uint16, stride, n int, w *float32, cols int) bool {
+	return false
+}

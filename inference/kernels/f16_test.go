@@ -458,3 +458,71 @@ func checkArmWords(t *testing.T, file string) {
 	}
 	t.Logf("%d distinct WORD instructions checked", len(words))
 }
+
+// AddScaledF16Rows equals rounding each weight to fp16 and adding row by row with the portable
+// kernel, on every tier, for widths the vectors fit and widths they do not.
+func TestAddScaledF16Rows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	weight := func() float32 {
+		switch rng.IntN(12) {
+		case 0:
+			if rng.IntN(4) == 0 {
+				return float32(math.NaN())
+			}
+			return rng.Float32()
+		case 1:
+			return float32(math.Inf(1 - 2*rng.IntN(2)))
+		case 2:
+			return 7e4 // beyond fp16
+		case 3:
+			return 3e-7 // an fp16 subnormal
+		case 4:
+			return 0
+		}
+		return rng.Float32()
+	}
+	for _, tier := range fopsAvail {
+		restore := useFops(tier)
+		for _, cols := range []int{1, 8, 16, 24, 96, 128, 136, 200} {
+			for _, n := range []int{1, 3, 17, 100} {
+				stride := cols + rng.IntN(3)*8
+				v := make([]uint16, (n-1)*stride+cols)
+				for i := range v {
+					// Finite values, so that one NaN or infinity does not hide the other sums.
+					v[i] = quant.F32ToF16(2*rng.Float32() - 1)
+					if n == 1 {
+						v[i] = randHalf(rng)
+					}
+				}
+				w := make([]float32, n)
+				for i := range w {
+					w[i] = weight()
+				}
+				orig := append([]float32(nil), w...)
+				start := f32Vector(rng, cols)
+				want := append([]float32(nil), start...)
+				for u, a := range w {
+					a = quant.F16ToF32(quant.F32ToF16(a))
+					for i := range want {
+						want[i] += float32(a * quant.F16ToF32(v[u*stride+i]))
+					}
+				}
+				got := append([]float32(nil), start...)
+				AddScaledF16Rows(got, v, stride, w)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(isNaN32(got[i]) && isNaN32(want[i])) {
+						t.Fatalf("%s cols %d rows %d: element %d = %g, reference %g", fopsNames[tier], cols, n, i, got[i], want[i])
+					}
+				}
+				for u := range w {
+					if r := quant.F16ToF32(quant.F32ToF16(orig[u])); math.Float32bits(w[u]) != math.Float32bits(r) && !isNaN32(r) {
+						t.Fatalf("%s: weight %d (%g) left as %g, not rounded to the nearest fp16 %g", fopsNames[tier], u, orig[u], w[u], r)
+					}
+				}
+			}
+		}
+		restore()
+	}
+}
+
+func isNaN32(f float32) bool { return f != f }

@@ -342,10 +342,7 @@ func (s *State) attendJobs(li, start, end int, att, qh []float32, scale float32)
 			kernels.DotF16Rows(K[g*hd:], kvw, npos, hd, qh, w)
 			scaleAll(w, scale)
 			kernels.Softmax(w)
-			for u, a := range w {
-				a = quant.F16ToF32(quant.F32ToF16(a))
-				kernels.AddScaledF16(out, V[u*kvw+g*hd:u*kvw+(g+1)*hd], a)
-			}
+			kernels.AddScaledF16Rows(out, V[g*hd:], kvw, w) // weights rounded to fp16, as llama.cpp's V·softmax
 		}
 	}
 }
