@@ -113,6 +113,12 @@ func TestErrors(t *testing.T) {
 		{[]string{"conform", "--model", cut}, 2, "--prompts"},
 		{[]string{"conform", "--model", fixtures.Path(t, "bitnet-tiny-tq2_0.gguf"), "--prompts", notGGUF}, 1, "read prompts"},
 		{[]string{"frobnicate"}, 1, "unknown command"},
+		{[]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-p2p", "--layers", "5:2"}, 2, "--layers"},
+		{[]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-p2p", "--layers", "x"}, 2, "FROM:TO"},
+		{[]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--no-p2p", "--route", "moon"}, 1, "route"},
+		{[]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--p2p-listen", "/ip4/nonsense", "--no-mdns"}, 1, "listen address"},
+		{[]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--bootstrap", "/ip4/127.0.0.1/tcp/1", "--no-mdns"}, 1, "/p2p/"},
+		{[]string{"bench", cut, "--pipeline", "1"}, 2, "at least 2 nodes"},
 	}
 	for _, c := range cases {
 		code, out, errs := run(t, "", c.args...)
