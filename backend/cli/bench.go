@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -66,9 +65,7 @@ stream and for --streams concurrent streams, checking that the tokens are identi
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdio.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return printJSON(stdio.Out, r)
 			}
 			printBench(stdio, r)
 			return nil
@@ -137,9 +134,7 @@ func benchPipeline(cmd *cobra.Command, stdio IO, path string, o pipeline.BenchOp
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdio.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return printJSON(stdio.Out, r)
 	}
 	w := stdio.Out
 	fmt.Fprintf(w, "model     %s\n", r.Model)

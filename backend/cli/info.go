@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -113,9 +112,7 @@ func infoCmd(stdio IO) *cobra.Command {
 			if cpu {
 				ci := describeCPU()
 				if asJSON {
-					enc := json.NewEncoder(stdio.Out)
-					enc.SetIndent("", "  ")
-					if err := enc.Encode(ci); err != nil {
+					if err := printJSON(stdio.Out, ci); err != nil {
 						return err
 					}
 				} else {
@@ -130,9 +127,7 @@ func infoCmd(stdio IO) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdio.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(info)
+				return printJSON(stdio.Out, info)
 			}
 			printInfo(stdio.Out, info)
 			return nil

@@ -174,9 +174,7 @@ func ledgerShowCmd(stdio IO, open openLedger) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdio.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(e)
+				return printJSON(stdio.Out, e)
 			}
 			w := tabwriter.NewWriter(stdio.Out, 0, 0, 1, ' ', 0)
 			row := func(k string, v any) { fmt.Fprintf(w, "%s:\t%v\n", k, v) }

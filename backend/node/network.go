@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -201,6 +202,11 @@ func (n *Node) modelSHA(path string) string {
 		nw.hashing[path] = true
 		go func() {
 			s, err := pipeline.FileSHA256(path)
+			if dir, aerr := filepath.Abs(n.cfg.ModelsDir()); err == nil && aerr == nil && filepath.Dir(path) == dir {
+				// Beside the file, as downloads and imports leave it: the next start reads it
+				// instead of hashing the file again.
+				_ = os.WriteFile(path+".sha256", []byte(s+"\n"), 0o644)
+			}
 			nw.mu.Lock()
 			delete(nw.hashing, path)
 			if err == nil {

@@ -1,9 +1,8 @@
-package node_test
+package node
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -86,18 +85,6 @@ func serve(t *testing.T, bin string, args ...string) *proc {
 	return p
 }
 
-func getJSON(t *testing.T, url string, v any) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatal(err)
-	}
-}
-
 const longN = 1200
 
 func complete(t *testing.T, url, prompt string, n int) string {
@@ -159,6 +146,26 @@ func waitPeers(t *testing.T, p *proc, want int, contributing bool) {
 	}
 }
 
+// processSetup gives the aria binary to start (skipping when there is none) and a 6-layer
+// synthetic model.
+func processSetup(t *testing.T, seed uint64) (bin, model string) {
+	t.Helper()
+	bin = os.Getenv("ARIA_BIN")
+	if bin == "" {
+		t.Skip("ARIA_BIN is not set (make test sets it to the built binary)")
+	}
+	if testing.Short() {
+		t.Skip("starts several processes")
+	}
+	model = filepath.Join(t.TempDir(), "m.gguf")
+	sh := synth.Shapes["tiny"]
+	sh.NLayer = 6
+	if err := synth.Write(model, synth.Options{Shape: sh, Type: gguf.TypeTQ2_0, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	return bin, model
+}
+
 func ledgerVerify(t *testing.T, bin, dir string) string {
 	t.Helper()
 	out, err := exec.Command(bin, "ledger", "verify", "--data-dir", dir).CombinedOutput()
@@ -172,19 +179,7 @@ func ledgerVerify(t *testing.T, bin, dir string) string {
 // a request pipelined over all three gives the single-node text, a node killed mid-generation
 // is replaced and the text is still the same, and every node's ledger verifies.
 func TestServeProcessesFormANetwork(t *testing.T) {
-	bin := os.Getenv("ARIA_BIN")
-	if bin == "" {
-		t.Skip("ARIA_BIN is not set (make test sets it to the built binary)")
-	}
-	if testing.Short() {
-		t.Skip("starts several processes")
-	}
-	mp := filepath.Join(t.TempDir(), "m.gguf")
-	sh := synth.Shapes["tiny"]
-	sh.NLayer = 6
-	if err := synth.Write(mp, synth.Options{Shape: sh, Type: gguf.TypeTQ2_0, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
+	bin, mp := processSetup(t, 3)
 	a := serve(t, bin, "--model", mp, "--contribute", "on")
 	b := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", a.addr)
 	c := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", a.addr)
@@ -263,13 +258,7 @@ func TestServeProcessesFormANetwork(t *testing.T) {
 	}
 
 	// Policy off: the peer stops taking work and the coordinator routes around it.
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPut, c.url+"/api/policy",
-		strings.NewReader(`{"contribute":false,"max_cpu_percent":50,"pause_on_battery":true,"peer_requests_per_minute":30,"max_concurrent":1}`))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT /api/policy: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	put(t, c.url+"/api/policy", `{"contribute":false,"max_cpu_percent":50,"pause_on_battery":true,"peer_requests_per_minute":30,"max_concurrent":1}`, 200)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if got := complete(t, coord.url, prompt, 8); got != complete(t, a.url, prompt, 8) {
@@ -295,44 +284,23 @@ func peerID(t *testing.T, p *proc) string {
 	return net.PeerID
 }
 
-// shortPrefix is how routes name a peer (its ID's first four characters after the 12D3 prefix
-// are not unique enough; the route uses the first 4 and last 6).
+// shortPrefix is how routes name a peer: the last six characters of its ID.
 func shortPrefix(t *testing.T, p *proc) string {
 	t.Helper()
-	var net struct {
-		PeerID string `json:"peer_id"`
-	}
-	getJSON(t, p.url+"/api/network", &net)
-	return net.PeerID[len(net.PeerID)-6:]
+	id := peerID(t, p)
+	return id[len(id)-6:]
 }
 
 func setRoute(t *testing.T, p *proc, route string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, p.url+"/api/network", strings.NewReader(`{"route":"`+route+`"}`))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT /api/network %s: %v %v", route, err, resp)
-	}
-	resp.Body.Close()
+	put(t, p.url+"/api/network", `{"route":"`+route+`"}`, 200)
 }
 
 // A model too large for one machine: two nodes each load half of the layers (--layers), and a
 // third, holding the whole file for embedding and head, runs requests through them with the
 // text it gets on its own.
 func TestServeProcessesSplitAModel(t *testing.T) {
-	bin := os.Getenv("ARIA_BIN")
-	if bin == "" {
-		t.Skip("ARIA_BIN is not set (make test sets it to the built binary)")
-	}
-	if testing.Short() {
-		t.Skip("starts several processes")
-	}
-	mp := filepath.Join(t.TempDir(), "m.gguf")
-	sh := synth.Shapes["tiny"]
-	sh.NLayer = 6
-	if err := synth.Write(mp, synth.Options{Shape: sh, Type: gguf.TypeTQ2_0, Seed: 4}); err != nil {
-		t.Fatal(err)
-	}
+	bin, mp := processSetup(t, 4)
 	coord := serve(t, bin, "--model", mp)
 	first := serve(t, bin, "--model", mp, "--layers", "0:3", "--contribute", "on", "--bootstrap", coord.addr)
 	second := serve(t, bin, "--model", mp, "--layers", "3:6", "--contribute", "on", "--bootstrap", coord.addr)

@@ -104,11 +104,29 @@ func (s *Server) track(h func(network.Stream)) network.StreamHandler {
 	}
 }
 
-func (s *Server) admit(ctx context.Context, peer string) (func(), error) {
-	if s.Gate == nil {
-		return func() {}, nil
+// opening reads a stream's first message (read returns its kind), which must be want, and
+// admits the peer's work under the policy. A stream that ends first is reset; a wrong message or
+// a refusal is answered through fail. When ok, release must be called when the work ends.
+func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string)) (release func(), ok bool) {
+	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
+	op, err := read()
+	if err != nil {
+		s.Log.Debug("no first message", "peer", shortID(peer), "err", err)
+		_ = st.Reset()
+		return nil, false
 	}
-	return s.Gate.Admit(ctx, peer)
+	if op != want {
+		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", op, want))
+		return nil, false
+	}
+	release = func() {}
+	if s.Gate != nil {
+		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
+			fail(CodeRefused, err.Error())
+			return nil, false
+		}
+	}
+	return release, true
 }
 
 func (s *Server) handleLayers(st network.Stream) {
@@ -120,20 +138,9 @@ func (s *Server) handleLayers(st network.Stream) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg})
 	}
-	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 	var open layerMsg
-	if err := r.Read(&open); err != nil {
-		log.Debug("no open message", "err", err)
-		_ = st.Reset()
-		return
-	}
-	if open.Op != opOpen {
-		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", open.Op, opOpen))
-		return
-	}
-	release, err := s.admit(s.ctx, peer)
-	if err != nil {
-		fail(CodeRefused, err.Error())
+	release, ok := s.opening(st, peer, func() (string, error) { err := r.Read(&open); return open.Op, err }, opOpen, fail)
+	if !ok {
 		return
 	}
 	defer release()
@@ -248,19 +255,9 @@ func (s *Server) handleGenerate(st network.Stream) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, genMsg{Op: opError, Code: code, Err: msg})
 	}
-	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 	var m genMsg
-	if err := r.Read(&m); err != nil {
-		_ = st.Reset()
-		return
-	}
-	if m.Op != opRequest {
-		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", m.Op, opRequest))
-		return
-	}
-	release, err := s.admit(s.ctx, peer)
-	if err != nil {
-		fail(CodeRefused, err.Error())
+	release, ok := s.opening(st, peer, func() (string, error) { err := r.Read(&m); return m.Op, err }, opRequest, fail)
+	if !ok {
 		return
 	}
 	defer release()
