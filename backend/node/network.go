@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -273,8 +274,8 @@ func (n *Node) probeSpeed() {
 		return
 	}
 	x := make([]float32, m.HP.NEmbd)
-	const steps = 8
-	var took time.Duration
+	const steps = 9
+	var took []time.Duration
 	for i := 0; i < steps; i++ {
 		if err := m.EmbedRow(int32(1+i), x); err != nil {
 			return
@@ -284,10 +285,12 @@ func (n *Node) probeSpeed() {
 			return
 		}
 		if i > 0 { // the first step warms caches
-			took += time.Since(t0)
+			took = append(took, time.Since(t0))
 		}
 	}
-	ms := float64(took.Microseconds()) / 1000 / (steps - 1) / float64(m.To-m.From)
+	// The median: a step that waited for the scheduler or the collector says nothing of speed.
+	slices.Sort(took)
+	ms := float64(took[len(took)/2].Nanoseconds()) / 1e6 / float64(m.To-m.From)
 	n.net.mu.Lock()
 	n.net.msLayer = ms
 	n.net.mu.Unlock()
@@ -326,12 +329,11 @@ func (n *Node) capabilities() p2p.Capabilities {
 					size = st.Size()
 				}
 				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: eng.Model.From, To: eng.Model.To, Bytes: size}}
+				// Layers only: a whole-token speed counts embedding, head and sampling too, and
+				// would not compare with the partial nodes' figures.
 				n.net.mu.Lock()
 				c.MsPerLayer = n.net.msLayer
 				n.net.mu.Unlock()
-				if c.TokensPerSec > 0 && !eng.Model.Partial() {
-					c.MsPerLayer = 1000 / c.TokensPerSec / float64(layers)
-				}
 			}
 		}
 	}
@@ -491,7 +493,9 @@ func (r router) pipelined(ctx context.Context, id string, req inference.Request,
 	var p *pipeline.Pipeline
 	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
 		hp := eng.Model.HP
-		cands := []pipeline.Candidate{{}}
+		n.net.mu.Lock()
+		cands := []pipeline.Candidate{{MsPerLayer: n.net.msLayer}}
+		n.net.mu.Unlock()
 		for _, h := range n.holders(sha, 0, -1, nil) {
 			cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer})
 		}

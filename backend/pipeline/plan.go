@@ -72,8 +72,8 @@ var ErrNotEnoughMemory = errors.New("the nodes do not have the memory for the mo
 
 // Split cuts layers [0, layers) into contiguous ranges over the candidates, in their order, each
 // share in proportion to the node's speed (1/MsPerLayer; unknown speeds count as the slowest
-// known) and no larger than its memory allows (bytesPerLayer each). Nodes given no layer are
-// left out.
+// known), at least one layer each when there are enough, and no larger than its memory allows
+// (bytesPerLayer each). Nodes given no layer are left out.
 func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	if layers <= 0 {
 		return nil, fmt.Errorf("plan: %d layers", layers)
@@ -107,13 +107,29 @@ func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 		return nil, fmt.Errorf("plan: %w (room for %d of %d layers)", ErrNotEnoughMemory, total, layers)
 	}
 	share := make([]int, len(nodes))
-	// Water-filling: give every node with room its proportional share of what is left; nodes
-	// that hit their memory cap drop out and the rest is shared again.
 	left := layers
 	open := make([]bool, len(nodes))
+	withRoom := 0
 	for i := range open {
 		open[i] = capacity[i] > 0
+		if open[i] {
+			withRoom++
+		}
 	}
+	// Every node with room takes at least one layer when there are enough to go round: it was
+	// offered to the network, and speeds measured on a busy machine are too noisy to drop a node
+	// on rounding alone.
+	if layers >= withRoom {
+		for i, o := range open {
+			if o {
+				share[i] = 1
+				left--
+				open[i] = capacity[i] > 1
+			}
+		}
+	}
+	// Water-filling: give every node with room its proportional share of what is left; nodes
+	// that hit their memory cap drop out and the rest is shared again.
 	for left > 0 {
 		sum := 0.0
 		for i, o := range open {
