@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -444,8 +445,11 @@ func (r router) Generate(ctx context.Context, id string, req inference.Request, 
 	return res, err
 }
 
-// remote runs the whole request on the fastest contributing peer holding the model, falling
-// back to this node when there is none or it fails before the first token.
+// remote runs the whole request on the fastest contributing peer holding the model. A peer
+// that fails is replaced by the next one, then by this node; one that fails after streaming
+// tokens is replaced by a node that runs the request again from the start with the same seed and
+// passes on only the tokens the user has not seen, so the text is the one the first peer would
+// have given.
 func (r router) remote(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e ledger.Entry) (inference.Result, ledger.Entry, error) {
 	n := r.n
 	if n.net.p2p == nil {
@@ -456,18 +460,14 @@ func (r router) remote(ctx context.Context, id string, req inference.Request, on
 	if err != nil {
 		return inference.Result{}, e, err
 	}
+	req = withSeed(req)
 	n.findHolders(ctx, sha)
+	var c continuation
 	for _, p := range n.holders(sha, 0, -1, nil) {
-		got := 0
-		rr, err := pipeline.Generate(ctx, n.net.p2p.Host(), p.ID, sha, id, req, func(t inference.Token) error {
-			got++
-			if onToken != nil {
-				return onToken(t)
-			}
-			return nil
-		})
-		if err != nil && got == 0 && ctx.Err() == nil {
-			n.cfg.Log.Warn("peer could not run the request; trying the next", "peer", p.ID.String(), "err", err)
+		rr, err := pipeline.Generate(ctx, n.net.p2p.Host(), p.ID, sha, id, req, c.pass(onToken))
+		if err != nil && ctx.Err() == nil && c.userErr == nil && !c.diverged {
+			n.cfg.Log.Warn("peer failed the request; the next node takes it", "peer", p.ID.String(),
+				"tokens_sent", len(c.sent), "err", err)
 			continue
 		}
 		e.Kind, e.Worker = ledger.Remote, p.ID
@@ -475,8 +475,51 @@ func (r router) remote(ctx context.Context, id string, req inference.Request, on
 			PromptPerSec: rr.PromptPerSec, GeneratePerSec: rr.GenPerSec, GenerateTime: rr.Duration}
 		return res, e, err
 	}
-	res, err := r.Scheduler.Generate(ctx, id, req, onToken)
+	if len(c.sent) > 0 {
+		n.cfg.Log.Info("continuing a remote request here", "id", id, "tokens_sent", len(c.sent))
+	}
+	res, err := r.Scheduler.Generate(ctx, id, req, c.pass(onToken))
 	return res, e, err
+}
+
+// withSeed fixes the seed of a sampled request, so that another node can run it again and draw
+// the same tokens.
+func withSeed(req inference.Request) inference.Request {
+	if req.Sampling.Temperature > 0 && req.Sampling.Seed == 0 {
+		req.Sampling.Seed = rand.Uint64() | 1
+	}
+	return req
+}
+
+// continuation passes tokens to the user across the nodes that run one request in turn: each
+// run starts from the beginning, and only the tokens beyond those already passed on go through.
+type continuation struct {
+	sent     []inference.Token
+	userErr  error // the user's callback failed: stop, do not retry
+	diverged bool  // a replay drew other tokens than the user has: it cannot continue
+}
+
+func (c *continuation) pass(onToken func(inference.Token) error) func(inference.Token) error {
+	seen := 0
+	return func(t inference.Token) error {
+		seen++
+		if seen <= len(c.sent) {
+			if c.sent[seen-1] != t {
+				c.diverged = true
+				return fmt.Errorf("a replacement node drew token %d differently (%d, not %d): the generation cannot continue",
+					seen, t.ID, c.sent[seen-1].ID)
+			}
+			return nil
+		}
+		c.sent = append(c.sent, t)
+		if onToken != nil {
+			if err := onToken(t); err != nil {
+				c.userErr = err
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // pipelined runs the layers over this node and the contributing peers holding the model.

@@ -97,10 +97,19 @@ func complete9(t *testing.T, url, prompt string, n int) string {
 
 func completeSeed(t *testing.T, url, prompt string, n, seed int) string {
 	t.Helper()
+	text, err := tryComplete(url, prompt, n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// tryComplete asks for a completion, for goroutines that must not stop the test themselves.
+func tryComplete(url, prompt string, n, seed int) (string, error) {
 	body := fmt.Sprintf(`{"prompt":%q,"max_tokens":%d,"temperature":0.8,"seed":%d}`, prompt, n, seed)
 	resp, err := http.Post(url+"/v1/completions", "application/json", strings.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer resp.Body.Close()
 	var out struct {
@@ -108,9 +117,55 @@ func completeSeed(t *testing.T, url, prompt string, n, seed int) string {
 		Error   *struct{ Message string }
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || len(out.Choices) != 1 {
-		t.Fatalf("completion: status %d, %v, %+v", resp.StatusCode, err, out.Error)
+		return "", fmt.Errorf("completion: status %d, %v, %+v", resp.StatusCode, err, out.Error)
 	}
-	return out.Choices[0].Text
+	return out.Choices[0].Text, nil
+}
+
+// tryStream asks for a streamed completion and gives the text the stream carried. It closes
+// started once some tokens have arrived.
+func tryStream(url, prompt string, n, seed int, started chan<- struct{}) (string, error) {
+	defer func() {
+		if started != nil {
+			close(started)
+		}
+	}()
+	body := fmt.Sprintf(`{"prompt":%q,"max_tokens":%d,"temperature":0.8,"seed":%d,"stream":true}`, prompt, n, seed)
+	resp, err := http.Post(url+"/v1/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var text strings.Builder
+	events := 0
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		data, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		if data == "[DONE]" {
+			return text.String(), nil
+		}
+		var ev struct {
+			Choices []struct{ Text string }
+			Error   *struct{ Message string }
+		}
+		if err := json.Unmarshal([]byte(data), &ev); err != nil {
+			return "", fmt.Errorf("stream event %q: %w", data, err)
+		}
+		if ev.Error != nil {
+			return "", fmt.Errorf("stream error: %s", ev.Error.Message)
+		}
+		for _, c := range ev.Choices {
+			text.WriteString(c.Text)
+		}
+		if events++; events == 20 && started != nil {
+			close(started)
+			started = nil
+		}
+	}
+	return "", fmt.Errorf("the stream ended without [DONE] (%v) after %q", sc.Err(), text.String())
 }
 
 type peerView struct {
@@ -201,24 +256,15 @@ func TestServeProcessesFormANetwork(t *testing.T) {
 	}
 
 	// Kill one hop while a long generation runs: the pipeline replaces it.
-	done := make(chan string, 1)
+	done, started := make(chan string, 1), make(chan struct{})
 	go func() {
-		body := fmt.Sprintf(`{"prompt":%q,"max_tokens":%d,"temperature":0.8,"seed":9}`, prompt+" again", longN)
-		resp, err := http.Post(coord.url+"/v1/completions", "application/json", strings.NewReader(body))
+		text, err := tryStream(coord.url, prompt+" again", longN, 9, started)
 		if err != nil {
-			done <- "error: " + err.Error()
-			return
+			text = "error: " + err.Error()
 		}
-		defer resp.Body.Close()
-		var out struct{ Choices []struct{ Text string } }
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		if len(out.Choices) != 1 {
-			done <- fmt.Sprintf("status %d", resp.StatusCode)
-			return
-		}
-		done <- out.Choices[0].Text
+		done <- text
 	}()
-	time.Sleep(150 * time.Millisecond)
+	<-started
 	_ = b.cmd.Process.Kill()
 	after := <-done
 	if !strings.Contains(coord.out.String(), "hop replaced") {
@@ -328,5 +374,49 @@ func TestServeProcessesSplitAModel(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "partial_model") {
 		t.Fatalf("a half-model node answered a request itself: %d %s", resp.StatusCode, body)
+	}
+}
+
+// Whole requests on a peer (route remote): the text is the one this node gives on its own, the
+// ledger names the peer as the worker, and when the peers die in the middle of a long generation
+// the request goes on here with the same text.
+func TestServeProcessesRemoteRoute(t *testing.T) {
+	bin, mp := processSetup(t, 5)
+	coord := serve(t, bin, "--model", mp)
+	b := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", coord.addr)
+	c := serve(t, bin, "--model", mp, "--contribute", "on", "--bootstrap", coord.addr)
+	waitPeers(t, coord, 2, true)
+
+	const prompt = "Lend me your layers"
+	want := complete(t, coord.url, prompt, 32)
+	wantLong := complete9(t, coord.url, prompt, longN)
+	setRoute(t, coord, "remote")
+	if got := complete(t, coord.url, prompt, 32); got != want {
+		t.Fatalf("remote text %q, this node %q", got, want)
+	}
+	var led struct {
+		Entries []struct{ Kind, Worker string }
+	}
+	getJSON(t, coord.url+"/api/ledger", &led)
+	if e := led.Entries[0]; e.Kind != "remote" || (e.Worker != peerID(t, b) && e.Worker != peerID(t, c)) {
+		t.Fatalf("newest ledger entry %+v, want a remote one worked by a peer", e)
+	}
+
+	done, started := make(chan string, 1), make(chan struct{})
+	go func() {
+		text, err := tryStream(coord.url, prompt, longN, 9, started)
+		if err != nil {
+			text = "error: " + err.Error()
+		}
+		done <- text
+	}()
+	<-started
+	_ = b.cmd.Process.Kill()
+	_ = c.cmd.Process.Kill()
+	if got := <-done; got != wantLong {
+		t.Fatalf("after the peers were killed, the stream gave %.80q, this node alone %.80q\nlog:\n%s", got, wantLong, coord.out)
+	}
+	if !strings.Contains(coord.out.String(), "continuing a remote request here") {
+		t.Fatalf("the peers were killed after the generation: no continuation in the log:\n%s", coord.out)
 	}
 }
