@@ -29,7 +29,7 @@ define apt-install
 endef
 
 .PHONY: all deps deps-go deps-gui deps-node deps-test frontend build build-headless run test test-go \
-	test-arm64 test-purego test-cross test-fuzz test-cli deps-clients test-frontend test-e2e test-window vet fmt-check fuzz clean
+	test-arm64 test-purego test-race test-cross test-fuzz test-cli deps-clients test-frontend test-e2e test-window vet fmt-check fuzz clean
 
 all: build
 
@@ -80,7 +80,7 @@ run: build
 ## test: everything — vet, formatting, unit and conformance tests, a short fuzz run, the CLI end to
 ## end, the frontend's unit tests, OpenAI clients against a real node, the browser end-to-end test
 ## and the desktop window under Xvfb.
-test: deps-go deps-test fmt-check vet test-cross test-go test-purego test-arm64 test-fuzz test-cli test-frontend test-e2e test-window
+test: deps-go deps-test fmt-check vet test-cross test-go test-race test-purego test-arm64 test-fuzz test-cli test-frontend test-e2e test-window
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -96,6 +96,12 @@ deps-clients: deps-node
 
 test-go: build deps-clients
 	ARIA_BIN=$(abspath $(BIN)) ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
+
+## test-race: the node's packages, where peers, streams and the ledger run concurrently, and the
+## engine's sessions under the race detector (which needs cgo and a C compiler). The tests that
+## start aria processes run in test-go only: the detector sees into this process, not theirs.
+test-race: deps-gui
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 10m ./backend/... ./inference/
 
 ## test-cross: the headless node builds for Windows and macOS too (the desktop shell needs their
 ## toolchains, which CI workflows on those systems provide).

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,9 +47,9 @@ func modelBytes(t *testing.T) ([]byte, string) {
 // redirect; the CDN serves ranges and can misbehave.
 type hub struct {
 	data      []byte
-	sum       string // announced in X-Linked-Etag
-	throttle  time.Duration
-	dropFirst int64 // the first GET closes the connection after this many bytes
+	sum       string       // announced in X-Linked-Etag
+	throttle  atomic.Int64 // ns to wait after each chunk; changed while a handler runs
+	dropFirst int64        // the first GET closes the connection after this many bytes
 	ignoreRng bool
 	fail      int // status for every GET
 	mu        sync.Mutex
@@ -95,9 +96,7 @@ func (h *hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.(http.Flusher).Flush()
-		if h.throttle > 0 {
-			time.Sleep(h.throttle)
-		}
+		time.Sleep(time.Duration(h.throttle.Load()))
 	}
 }
 
@@ -147,7 +146,8 @@ func TestDownloadVerifiedAndLoadable(t *testing.T) {
 
 func TestCancelAndResume(t *testing.T) {
 	data, sum := modelBytes(t)
-	h := &hub{data: data, sum: sum, throttle: 20 * time.Millisecond}
+	h := &hub{data: data, sum: sum}
+	h.throttle.Store(int64(20 * time.Millisecond))
 	m := newManager(t, h, sum)
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := m.Download(ctx, "tiny", func(p Progress) {
@@ -163,7 +163,7 @@ func TestCancelAndResume(t *testing.T) {
 	if err != nil || st.Size() == 0 {
 		t.Fatalf("no part kept for resuming: %v", err)
 	}
-	h.throttle = 0
+	h.throttle.Store(0)
 	var resumed int64
 	l, err := m.Download(context.Background(), "tiny", func(p Progress) { resumed = p.ResumedFrom })
 	if err != nil {
