@@ -162,7 +162,7 @@ func (m *Manager) Download(ctx context.Context, id string, progress func(Progres
 		return fail(err)
 	}
 	os.Remove(side)
-	os.WriteFile(final+".sha256", []byte(got+"\n"), 0o644)
+	_ = WriteSum(final, got)
 	p.State, p.Done = Done, off
 	progress(p)
 	for _, l := range m.List() {
@@ -368,7 +368,7 @@ func (m *Manager) Import(ctx context.Context, path string, progress func(Progres
 		return Local{}, fmt.Errorf("import: %w", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	os.WriteFile(final+".sha256", []byte(sum+"\n"), 0o644)
+	_ = WriteSum(final, sum)
 	p.Done, p.State = st.Size(), Done
 	progress(p)
 	return Local{Name: strings.TrimSuffix(name, ".gguf"), File: name, Path: final, Size: st.Size(), SHA256: sum}, nil

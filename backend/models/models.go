@@ -118,9 +118,7 @@ func (m *Manager) List() []Local {
 			continue
 		}
 		l := Local{Name: strings.TrimSuffix(e.Name(), ".gguf"), File: e.Name(), Path: filepath.Join(m.Dir, e.Name()), Size: info.Size()}
-		if b, err := os.ReadFile(l.Path + ".sha256"); err == nil {
-			l.SHA256 = strings.TrimSpace(string(b))
-		}
+		l.SHA256, _ = ReadSum(l.Path)
 		for _, c := range m.catalogue {
 			if c.File == e.Name() {
 				l.CatalogueID = c.ID
@@ -148,7 +146,7 @@ func (m *Manager) Remove(name string) error {
 	if err != nil {
 		return err
 	}
-	os.Remove(p + ".sha256")
+	os.Remove(p + sumSuffix)
 	return os.Remove(p)
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/metrics"
+	"github.com/aria-node/aria/backend/models"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
@@ -196,18 +197,18 @@ func (n *Node) modelSHA(path string) string {
 	if s, ok := nw.sha[path]; ok {
 		return s
 	}
-	if b, err := os.ReadFile(path + ".sha256"); err == nil && len(strings.TrimSpace(string(b))) == 64 {
-		nw.sha[path] = strings.TrimSpace(string(b))
-		return nw.sha[path]
+	if s, ok := models.ReadSum(path); ok {
+		nw.sha[path] = s
+		return s
 	}
 	if !nw.hashing[path] {
 		nw.hashing[path] = true
 		go func() {
-			s, err := pipeline.FileSHA256(path)
+			s, err := models.SumFile(path)
 			if dir, aerr := filepath.Abs(n.cfg.ModelsDir()); err == nil && aerr == nil && filepath.Dir(path) == dir {
 				// Beside the file, as downloads and imports leave it: the next start reads it
 				// instead of hashing the file again.
-				_ = os.WriteFile(path+".sha256", []byte(s+"\n"), 0o644)
+				_ = models.WriteSum(path, s)
 			}
 			nw.mu.Lock()
 			delete(nw.hashing, path)

@@ -3,11 +3,7 @@ package pipeline
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -16,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/aria-node/aria/backend/models"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -112,7 +109,7 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 			return n.Host(), nil
 		}
 	}
-	sha, err := FileSHA256(path)
+	sha, err := models.SumFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -296,18 +293,4 @@ func concurrently(n int, job func(i int) (int, error)) (float64, error) {
 		total += toks[i]
 	}
 	return float64(total) / el, nil
-}
-
-// FileSHA256 is the SHA-256 of a file in hex: how nodes name a model to each other.
-func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
