@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,11 @@ type Options struct {
 	// sets it when it listens on anything but loopback).
 	APIKey      string
 	RequireAuth bool
+	// Loopback says the server listens on loopback only. Then only requests whose Host names
+	// loopback (127.0.0.1, localhost, [::1], any port) or one of AllowedHosts are served: a page
+	// whose name rebinds to 127.0.0.1 sends its own name as Host and is refused.
+	Loopback     bool
+	AllowedHosts []string
 	// Mounts adds handlers under /api/ (path → handler), e.g. "/api/events".
 	Mounts map[string]http.Handler
 	// Status adds fields to GET /api/status.
@@ -92,6 +98,12 @@ func New(o Options) *Handler {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	api := strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/api/")
+	if h.o.Loopback && !h.allowedHost(r.Host) {
+		// DNS rebinding: without this, a web page whose name resolves to 127.0.0.1 is
+		// same-origin with itself and drives the node (its Origin matches its Host).
+		writeError(w, http.StatusForbidden, typeAuth, "host_not_allowed", "", "requests for the host "+strconv.Quote(r.Host)+" are not allowed: this node answers only to 127.0.0.1, localhost and [::1] (add a name with --allowed-host)")
+		return
+	}
 	if o := r.Header.Get("Origin"); api && o != "" && !allowedOrigin(o, r.Host) {
 		// A web page from elsewhere must not drive the local node: browsers send "simple"
 		// cross-origin POSTs without a preflight, so CORS alone would not stop it.
@@ -146,6 +158,27 @@ func allowedOrigin(origin, host string) bool {
 		return true
 	}
 	return origin == "http://"+host || origin == "https://"+host
+}
+
+// allowedHost reports whether the Host header names this loopback server.
+func (h *Handler) allowedHost(host string) bool {
+	name := host
+	if hn, _, err := net.SplitHostPort(host); err == nil {
+		name = hn
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		name = host[1 : len(host)-1]
+	}
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	switch name {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	for _, a := range h.o.AllowedHosts {
+		if strings.EqualFold(strings.TrimSuffix(a, "."), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsLoopback reports whether addr (host:port) listens on loopback only.

@@ -20,7 +20,7 @@ type serveFlags struct {
 	model, addr, apiKey, dataDir, cache string
 	threads, ctx, queue                 int
 	watts                               float64
-	listen, bootstrap                   []string
+	listen, bootstrap, allowedHosts     []string
 	noP2P, noMDNS, dhtServer            bool
 	capsInterval                        time.Duration
 	route, contribute, layers           string
@@ -50,7 +50,7 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 			return node.Config{}, usageError{fmt.Errorf("--layers %q: want FROM:TO with 0 ≤ FROM < TO", f.layers)}
 		}
 	}
-	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, Threads: f.threads,
+	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, AllowedHosts: f.allowedHosts, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route,
@@ -115,6 +115,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl := c.Flags()
 	fl.StringVarP(&f.model, "model", "m", "", "model file (GGUF) to load at start")
 	fl.StringVar(&f.addr, "addr", node.DefaultAddr, "listen address (port 0 picks a free one; off loopback an API key is required)")
+	fl.StringArrayVar(&f.allowedHosts, "allowed-host", nil, "a host name, besides 127.0.0.1, localhost and [::1], that the loopback API answers to (repeatable)")
 	fl.StringVar(&f.apiKey, "api-key", "", "API key required off loopback (default: generated and stored in the data directory)")
 	fl.StringVar(&f.dataDir, "data-dir", "", "data directory (default: the per-user one, or $ARIA_DATA_DIR)")
 	fl.IntVarP(&f.threads, "threads", "t", 0, "worker threads (0: physical cores)")

@@ -29,15 +29,18 @@ import (
 
 // Config is everything a node needs; the CLI and the desktop app fill it.
 type Config struct {
-	DataDir  string // identity, models, keys
-	Model    string // model file to load at start ("" : the newest local model, if any)
-	Addr     string // HTTP listen address; default 127.0.0.1:8741
-	APIKey   string // required off loopback; generated and stored when empty
-	Threads  int
-	Context  int
-	Queue    int
-	Cache    model.CacheType
-	Frontend fs.FS // the built web interface, served at / (nil: none)
+	DataDir string // identity, models, keys
+	Model   string // model file to load at start ("" : the newest local model, if any)
+	Addr    string // HTTP listen address; default 127.0.0.1:8741
+	APIKey  string // required off loopback; generated and stored when empty
+	// AllowedHosts are host names, besides loopback's, that a loopback API answers to (a name
+	// the user gave 127.0.0.1 in /etc/hosts, say).
+	AllowedHosts []string
+	Threads      int
+	Context      int
+	Queue        int
+	Cache        model.CacheType
+	Frontend     fs.FS // the built web interface, served at / (nil: none)
 	// WattsPerCore sets the energy estimate's power per busy core (0: the default model); it is
 	// used only where no energy counter can be read.
 	WattsPerCore float64
@@ -147,6 +150,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	h := api.New(api.Options{
 		Sched: router{n.sched, n}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+		Loopback: loopback, AllowedHosts: cfg.AllowedHosts,
 		Static: cfg.Frontend, Version: cfg.Version,
 		Mounts: n.appMounts(),
 		Extra:  n.extra,
