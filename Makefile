@@ -6,7 +6,7 @@ GO         ?= go
 BIN        := bin/aria
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS    := -s -w -X github.com/aria-node/aria/backend/cli.Version=$(VERSION)
-FIXTURES   ?= $(abspath ../shared/fixtures)
+FIXTURES   ?= $(abspath inference/fixtures/testdata)
 FUZZTIME   ?= 15s
 export CGO_ENABLED := 0
 
