@@ -133,7 +133,7 @@ func LoadLayers(f *gguf.File, from, to int) (*Model, error) {
 
 // prepareWeights repacks the ternary matrices into T1 (TQ1_0) or T2 and copies the head, all into one arena
 // on huge pages, releasing the file's pages as it goes so that resident memory stays near the
-// file size (shared/kernels.md §3).
+// file size (docs/kernels.md §3).
 func (m *Model) prepareWeights(f *gguf.File) error {
 	var sizes []int
 	var ternary []*kernels.Matrix

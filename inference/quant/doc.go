@@ -1,7 +1,8 @@
 // Package quant holds the tensor formats ARIA reads and writes: fp16/bf16 conversion, the
 // block layouts of F32, F16, BF16, Q8_0, Q6_K, TQ1_0, TQ2_0 and bitnet.cpp's I2_S, their
 // dequantizers and reference weight quantizers, and the activation quantizers whose exact
-// rounding the reference engines use before an integer dot product (shared/spec/gguf-bitnet.md §6).
+// rounding the reference engines use before an integer dot product (docs/format.md §6). The
+// "spec §N" of this package's comments is section N of docs/format.md.
 //
 // Everything here is portable Go and deterministic: the same input gives the same bits on every
 // architecture. Functions that take a slice whose length must be a multiple of a block size
