@@ -40,6 +40,7 @@ type Engine struct {
 	TemplateErr error
 	Pool        *kernels.Pool
 	runner      *Runner // Pool, shared step by step by sessions and stages
+	renders     chan struct{} // template renders running (see Prepare)
 }
 
 // DefaultThreads is the number of physical cores, bounded by GOMAXPROCS.
@@ -87,7 +88,7 @@ func newEngine(f *gguf.File, opts Options) (*Engine, error) {
 	if threads <= 0 {
 		threads = DefaultThreads()
 	}
-	e := &Engine{File: f, Model: m, Tok: tok, Pool: kernels.NewPool(threads)}
+	e := &Engine{File: f, Model: m, Tok: tok, Pool: kernels.NewPool(threads), renders: make(chan struct{}, maxStuckRenders)}
 	e.runner = &Runner{pool: e.Pool}
 	src, _ := f.String("tokenizer.chat_template")
 	e.Template, e.TemplateErr = chat.New(src, tok.Piece(tok.BOS()), tok.Piece(tok.EOS()))

@@ -152,10 +152,6 @@ func TestChatTemplatePrompt(t *testing.T) {
 	tinyPath := tinyModel(t)
 	s := session(t, tinyPath, 256)
 	msgs := []chat.Message{{Role: "system", Content: "Be brief."}, {Role: "user", Content: "Hi"}}
-	ids, err := s.PromptTokens(inference.Request{Messages: msgs})
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := s.Generate(context.Background(), inference.Request{Messages: msgs, MaxTokens: 4, IgnoreEOS: true}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +163,11 @@ func TestChatTemplatePrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
+	prep, err := e.Prepare(context.Background(), inference.Request{Messages: msgs}, 256, inference.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := prep.Tokens
 	if res.PromptTokens != len(ids) || ids[0] != e.Tok.BOS() || !contains(ids, e.Tok.EOT()) {
 		t.Fatalf("chat prompt ids %v (BOS %d, EOT %d)", ids, e.Tok.BOS(), e.Tok.EOT())
 	}

@@ -49,40 +49,22 @@ type Result struct {
 	GeneratePerSec float64 // generated tokens per second (after the first)
 }
 
-// ErrPromptTooLong is returned when the prompt does not fit the context.
+// ErrPromptTooLong is returned (as a *PromptTooLongError) when the prompt does not fit the
+// context.
 var ErrPromptTooLong = errors.New("prompt does not fit in the context")
-
-// PromptTokens tokenizes the prompt of req.
-func (s *Session) PromptTokens(req Request) ([]int32, error) {
-	switch {
-	case len(req.Tokens) > 0:
-		return req.Tokens, nil
-	case len(req.Messages) > 0:
-		text, err := s.e.RenderChat(req.Messages)
-		if err != nil {
-			return nil, err
-		}
-		// The template writes BOS itself when the model wants it.
-		return s.e.Tok.Encode(text, false, true), nil
-	default:
-		return s.e.Tokenize(req.Prompt), nil
-	}
-}
 
 // Generate runs one request. onToken, if not nil, sees every token as it is generated; an
 // error from it stops the generation and is returned. A cancelled ctx stops it too. The KV
 // cache is reused for the longest prefix the new prompt shares with the session's sequence.
 func (s *Session) Generate(ctx context.Context, req Request, onToken func(Token) error) (Result, error) {
 	var res Result
-	prompt, err := s.PromptTokens(req)
+	req, err := s.e.Prepare(ctx, req, s.layers.Context(), Limits{})
 	if err != nil {
 		return res, err
 	}
+	prompt := req.Tokens
 	if len(prompt) == 0 {
 		return res, errors.New("empty prompt")
-	}
-	if len(prompt) >= s.layers.Context() {
-		return res, fmt.Errorf("%w: %d tokens, context holds %d (leave room for at least one generated token)", ErrPromptTooLong, len(prompt), s.layers.Context())
 	}
 	smp, err := sample.New(req.Sampling)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ardanlabs/jinja"
 )
@@ -98,6 +99,9 @@ func New(src, bos, eos string) (*Template, error) {
 	return nil, fmt.Errorf("chat: %w: %w", ErrUnsupported, jerr)
 }
 
+// probeTimeout bounds the test render at load time.
+const probeTimeout = 2 * time.Second
+
 // tryJinja compiles src and proves it renders a minimal conversation, so an
 // engine gap shows up at load time rather than on the first request.
 func (t *Template) tryJinja(src string) error {
@@ -106,7 +110,20 @@ func (t *Template) tryJinja(src string) error {
 		return err
 	}
 	probe := []Message{{Role: "user", Content: "Hello"}}
-	if _, err := renderJinja(jt, probe, true, t.bos, t.eos); err != nil {
+	// Bounded: a template that never finishes must not hang loading the model (the render goes
+	// on in its goroutine; the interpreter cannot be stopped).
+	done := make(chan error, 1)
+	go func() {
+		_, err := renderJinja(jt, probe, true, t.bos, t.eos)
+		done <- err
+	}()
+	var perr error
+	select {
+	case perr = <-done:
+	case <-time.After(probeTimeout):
+		perr = fmt.Errorf("it took longer than %v", probeTimeout)
+	}
+	if err := perr; err != nil {
 		return fmt.Errorf("test render: %w", err)
 	}
 	t.name, t.jinja = NameJinja, jt

@@ -58,6 +58,8 @@ type Options struct {
 	EmbdType gguf.Type // of token_embd (the tied head); 0 picks F16 (F32 for F32 models)
 	Seed     uint64
 	Name     string // general.name; default "ARIA synthetic <shape> <type>"
+	// ChatTemplate replaces the shape's Jinja chat template (tests of hostile templates).
+	ChatTemplate string
 }
 
 // WeightTypes maps the command-line names to types.
@@ -162,9 +164,12 @@ func Build(o Options) (*gguf.Writer, error) {
 	set("tokenizer.ggml.eot_token_id", uint32(v.eot))
 	set("tokenizer.ggml.add_bos_token", true)
 	set("tokenizer.ggml.add_eos_token", false)
-	if s.Arch == "bitnet" {
+	switch {
+	case o.ChatTemplate != "":
+		set("tokenizer.chat_template", o.ChatTemplate)
+	case s.Arch == "bitnet":
 		set("tokenizer.chat_template", Llama3Template)
-	} else {
+	default:
 		set("tokenizer.chat_template", BitNet2B4TTemplate)
 	}
 
