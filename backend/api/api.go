@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
@@ -32,7 +31,8 @@ type Backend interface {
 	Model() (scheduler.ModelInfo, bool)
 	Queued() int
 	Load(ctx context.Context, path string) (scheduler.ModelInfo, error)
-	Engine() *inference.Engine
+	// Prepare renders, tokenizes and checks the prompt (before the request queues).
+	Prepare(ctx context.Context, req inference.Request) (inference.Request, error)
 	Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
 }
 
@@ -60,8 +60,6 @@ type Options struct {
 	// Static is the built frontend, served at / (nil: none).
 	Static  fs.FS
 	Version string
-	// TemplateTimeout bounds the rendering of a chat template (default 2 s).
-	TemplateTimeout time.Duration
 }
 
 // Handler serves the API.
@@ -72,9 +70,6 @@ type Handler struct {
 
 // New builds the handler.
 func New(o Options) *Handler {
-	if o.TemplateTimeout <= 0 {
-		o.TemplateTimeout = 2 * time.Second
-	}
 	h := &Handler{o: o, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /v1/models", h.models)
 	h.mux.HandleFunc("GET /v1/models/{id}", h.model)

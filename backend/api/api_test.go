@@ -231,7 +231,11 @@ func TestChatUsageAndFinish(t *testing.T) {
 	if c.Object != "chat.completion" || c.Model != "tiny-test" || len(c.Choices) != 1 {
 		t.Fatalf("%+v", c)
 	}
-	eng := s.sched.Engine()
+	eng, err := inference.Load(modelPath, inference.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
 	text, _ := eng.RenderChat([]chat.Message{{Role: "user", Content: "Hello there"}})
 	want := len(eng.Tok.Encode(text, false, true))
 	if c.Usage.PromptTokens != want || c.Usage.CompletionTokens != 7 || c.Usage.TotalTokens != want+7 {

@@ -326,7 +326,7 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusServiceUnavailable, typeOverload, "no_model_loaded", "", "no model is loaded: load one in the app, or start the node with --model FILE")
 	case errors.Is(err, errModelNotFound):
 		writeError(w, http.StatusNotFound, typeNotFound, "model_not_found", "model", err.Error())
-	case errors.Is(err, errTemplate):
+	case errors.Is(err, inference.ErrTemplate):
 		writeError(w, http.StatusInternalServerError, typeServer, "chat_template_failed", "", err.Error())
 	default:
 		writeError(w, http.StatusInternalServerError, typeServer, "", "", err.Error())
@@ -335,7 +335,6 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 
 var (
 	errModelNotFound = errors.New("model not found")
-	errTemplate      = errors.New("chat template")
 )
 
 // resolveModel makes sure the requested model is the loaded one, loading a local file by name.
@@ -357,50 +356,12 @@ func (h *Handler) resolveModel(ctx context.Context, id string) (scheduler.ModelI
 	return info, fmt.Errorf("%w: the model %q does not exist (GET /v1/models lists them)", errModelNotFound, id)
 }
 
-// prepare renders and tokenizes the prompt before queueing, with the template bounded in time
-// (a GGUF's Jinja template is code from the file; the library has no resource limits).
-func (h *Handler) prepare(ctx context.Context, req *inference.Request) error {
-	eng := h.o.Sched.Engine()
-	if eng == nil {
-		return scheduler.ErrNoModel
-	}
-	if len(req.Messages) == 0 {
-		req.Tokens = eng.Tokenize(req.Prompt)
-		return nil
-	}
-	type out struct {
-		text string
-		err  error
-	}
-	done := make(chan out, 1)
-	go func() {
-		text, err := eng.RenderChat(req.Messages)
-		done <- out{text, err}
-	}()
-	ctx, cancel := context.WithTimeout(ctx, h.o.TemplateTimeout)
-	defer cancel()
-	select {
-	case o := <-done:
-		if o.err != nil {
-			return fmt.Errorf("%w: %v", errTemplate, o.err)
-		}
-		if len(o.text) > 4*MaxBody {
-			return fmt.Errorf("%w: the rendered prompt has %d bytes, over the limit of %d", errTemplate, len(o.text), 4*MaxBody)
-		}
-		// The template writes BOS itself when the model wants it.
-		req.Tokens = eng.Tok.Encode(o.text, false, true)
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%w: rendering took longer than %v", errTemplate, h.o.TemplateTimeout)
-	}
-}
-
 // run executes a completion, streamed or not.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inference.Request, object, prefix string) {
 	ctx := r.Context()
 	info, err := h.resolveModel(ctx, p.Model)
 	if err == nil {
-		err = h.prepare(ctx, &req)
+		req, err = h.o.Sched.Prepare(ctx, req)
 	}
 	if err != nil {
 		h.fail(w, err)

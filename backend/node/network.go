@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -107,8 +108,8 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	pn.SetCapabilities(n.capabilities)
 	pn.OnChange(func() { n.bus.Publish("peers", pn.Peers()) })
 	nw.runners = []*inference.Runner{inference.NewRunner(nw.policy.Threads())}
-	nw.srv = &pipeline.Server{Host: pn.Host(), Engine: n.engineFor, Generate: n.sched.Generate, Runner: n.peerRunner,
-		Gate: nw.policy, Recorder: ledgerRecorder{n}, Cache: cfg.Cache, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
+	nw.srv = &pipeline.Server{Host: pn.Host(), Stages: stages{n}, Prepare: n.sched.Prepare, Generate: n.sched.Generate, Runner: n.peerRunner,
+		Gate: nw.policy, Recorder: ledgerRecorder{n}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
 	nw.srv.Start()
 	cfg.Log.Info("peer started", "peer", pn.ID().String(), "addrs", strings.Join(pn.Addrs(), " "))
 	return nil
@@ -266,21 +267,21 @@ func (n *Node) provide(sha string) {
 // probeSpeed times a few decode steps of the loaded layers, so that the node advertises its
 // speed per layer before it has run a request (route planning shares layers by it).
 func (n *Node) probeSpeed() {
-	eng := n.sched.Engine()
-	if eng == nil {
+	info, ok := n.sched.Model()
+	if !ok {
 		return
 	}
-	m := eng.Model
-	st, err := eng.NewStage(16, m.From, m.To, n.cfg.Cache, nil)
+	st, err := n.sched.OpenStage(16, info.From, info.To, nil)
 	if err != nil {
 		return
 	}
-	x := make([]float32, m.HP.NEmbd)
+	defer st.Close()
+	x := make([]float32, info.Width)
 	const steps = 9
 	var took []time.Duration
 	for i := 0; i < steps; i++ {
-		if err := m.EmbedRow(int32(1+i), x); err != nil {
-			return
+		for j := range x { // any finite input: the kernels' speed does not depend on it
+			x[j] = float32(math.Sin(float64(i*len(x)+j))) * 0.1
 		}
 		t0 := time.Now()
 		if err := st.Forward(n.bg, x); err != nil {
@@ -292,23 +293,46 @@ func (n *Node) probeSpeed() {
 	}
 	// The median: a step that waited for the scheduler or the collector says nothing of speed.
 	slices.Sort(took)
-	ms := float64(took[len(took)/2].Nanoseconds()) / 1e6 / float64(m.To-m.From)
+	ms := float64(took[len(took)/2].Nanoseconds()) / 1e6 / float64(info.To-info.From)
 	n.net.mu.Lock()
 	n.net.msLayer = ms
 	n.net.mu.Unlock()
 }
 
-// engineFor gives peers the loaded engine when it is the model they ask for.
-func (n *Node) engineFor(sha string) (*inference.Engine, error) {
-	info, ok := n.sched.Model()
-	eng := n.sched.Engine()
-	if !ok || eng == nil {
-		return nil, errors.New("no model is loaded")
+// stages gives peers leased stages of the loaded model when it is the model they ask for.
+type stages struct{ n *Node }
+
+func (s stages) Holds(sha string) error {
+	info, ok := s.n.sched.Model()
+	if !ok {
+		return scheduler.ErrNoModel
 	}
-	if have := n.modelSHA(info.Path); have != sha {
-		return nil, fmt.Errorf("model %.12s is not loaded here", sha)
+	if have := s.n.modelSHA(info.Path); have != sha {
+		return fmt.Errorf("model %.12s is not loaded here", sha)
 	}
-	return eng, nil
+	return nil
+}
+
+func (s stages) OpenStage(sha string, nCtx, from, to int, r *inference.Runner) (pipeline.Stage, error) {
+	if err := s.Holds(sha); err != nil {
+		return nil, err
+	}
+	st, err := s.n.sched.OpenStage(nCtx, from, to, r)
+	if err != nil {
+		return nil, err
+	}
+	return leasedStage{st}, nil
+}
+
+// leasedStage tells the pipeline server when the model went away under a stage.
+type leasedStage struct{ *scheduler.Stage }
+
+func (l leasedStage) Forward(ctx context.Context, x []float32) error {
+	err := l.Stage.Forward(ctx, x)
+	if errors.Is(err, scheduler.ErrUnloaded) {
+		return fmt.Errorf("%w: %w", pipeline.ErrStageGone, err)
+	}
+	return err
 }
 
 // capabilities is what this node advertises.
@@ -322,15 +346,15 @@ func (n *Node) capabilities() p2p.Capabilities {
 	c.TokensPerSec = n.net.lastTPS
 	n.net.mu.Unlock()
 	if info, ok := n.sched.Model(); ok {
-		if eng := n.sched.Engine(); eng != nil {
+		{
 			if sha := n.modelSHA(info.Path); sha != "" {
-				layers := eng.Model.HP.NLayer
+				layers := info.Layers
 				st, _ := os.Stat(info.Path)
 				var size int64
 				if st != nil {
 					size = st.Size()
 				}
-				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: eng.Model.From, To: eng.Model.To, Bytes: size}}
+				c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: layers, From: info.From, To: info.To, Bytes: size}}
 				// Layers only: a whole-token speed counts embedding, head and sampling too, and
 				// would not compare with the partial nodes' figures.
 				n.net.mu.Lock()
@@ -425,9 +449,7 @@ func (r router) Generate(ctx context.Context, id string, req inference.Request, 
 	}
 	e.ModelSHA256 = n.modelSHA(info.Path)
 	if e.LayerTo == 0 {
-		if eng := n.sched.Engine(); eng != nil {
-			e.LayerTo = int64(eng.Model.HP.NLayer)
-		}
+		e.LayerTo = int64(info.Layers)
 	}
 	e.PromptTokens, e.GenTokens = int64(res.PromptTokens), int64(len(res.Tokens))
 	e.DurationMs = time.Since(start).Milliseconds()

@@ -139,12 +139,7 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 		}
 		n := &benchNode{h: h, eng: eng}
 		nodes[i] = n
-		n.srv = &Server{Host: h, Cache: model.CacheF16, Engine: func(m string) (*inference.Engine, error) {
-			if m != sha {
-				return nil, fmt.Errorf("model %s not held", m)
-			}
-			return eng, nil
-		}}
+		n.srv = &Server{Host: h, Stages: EngineStages{Engine: eng, Model: sha, Cache: model.CacheF16}}
 		n.srv.Start()
 	}
 	coord := nodes[0]

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -113,13 +112,7 @@ func newNode(t *testing.T, gate Gate) *testNode {
 		t.Fatal(err)
 	}
 	n := &testNode{h: newHost(t), eng: eng, rec: &memRecorder{}}
-	n.srv = &Server{Host: n.h, Gate: gate, Recorder: n.rec, Cache: model.CacheF16,
-		Engine: func(m string) (*inference.Engine, error) {
-			if m != sha {
-				return nil, fmt.Errorf("model %s is not held here", m)
-			}
-			return eng, nil
-		},
+	n.srv = &Server{Host: n.h, Gate: gate, Recorder: n.rec, Stages: EngineStages{Engine: eng, Model: sha, Cache: model.CacheF16},
 		Generate: func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 			s, err := eng.NewSession(4096, model.CacheF16)
 			if err != nil {

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -157,12 +155,8 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 			res.PromptPerSec, res.GenPerSec = in.PromptPerSec, in.GenPerSec
 			res.Duration = time.Since(t0)
 			// Sign for the work: what we asked and what we got, as we saw it.
-			ih, oh := sha256.New(), sha256.New()
-			hashPrompt(ih, m.Prompt, m.Messages)
-			oh.Write([]byte(res.Text))
 			rec := Record{RequestID: requestID, Model: modelSHA, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
-				Requester: h.ID().String(), Worker: p.String(), InputHash: hex.EncodeToString(ih.Sum(nil)),
-				OutputHash: hex.EncodeToString(oh.Sum(nil))}
+				Requester: h.ID().String(), Worker: p.String(), InputHash: RequestHash(req), OutputHash: hashText(res.Text)}
 			if key := h.Peerstore().PrivKey(h.ID()); key != nil {
 				if r, err := ledger.SignReceipt(key, rec.payload()); err == nil {
 					res.Receipt = rec.payload()

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"sync"
@@ -18,23 +17,22 @@ import (
 
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
-	"github.com/aria-node/aria/inference/model"
 )
 
 // Server answers peers' layer-range and whole-request work on a libp2p host.
 type Server struct {
 	Host host.Host
-	// Engine returns the loaded engine of the model with this SHA-256, or an error when the node
-	// does not hold it.
-	Engine func(model string) (*inference.Engine, error)
-	// Generate runs a whole request (the node's scheduler); nil: the generate protocol is off.
+	// Stages opens leased layer ranges of the loaded model (the node's scheduler owns it).
+	Stages Stages
+	// Prepare renders and tokenizes a peer's whole request under the node's limits, before it
+	// queues; Generate runs it (the node's scheduler). Generate nil: the protocol is off.
+	Prepare  func(ctx context.Context, req inference.Request) (inference.Request, error)
 	Generate func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
 	// Runner gives the pool for peers' layer work (asked at each new stage, so it may change
 	// with the policy); nil, or a nil result: the engine's.
 	Runner   func() *inference.Runner
 	Gate     Gate     // nil: everything is admitted
 	Recorder Recorder // nil: nothing is recorded
-	Cache    model.CacheType
 	// MaxContext bounds the positions a peer may ask a stage to hold (default 4096).
 	MaxContext int
 	// Idle is how long a peer may stay silent before its stage is dropped (default 2 min).
@@ -46,6 +44,30 @@ type Server struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	streams map[network.Stream]struct{}
+}
+
+// Stages gives peers the layers of the model this node holds.
+type Stages interface {
+	// Holds reports an error when the model with this SHA-256 is not loaded here.
+	Holds(model string) error
+	// OpenStage leases layers [from, to) of that model for one sequence of nCtx positions, its
+	// steps run on r (nil: the engine's pool).
+	OpenStage(model string, nCtx, from, to int, r *inference.Runner) (Stage, error)
+}
+
+// ErrStageGone is what a Stage's step returns (wrapped) once its model is unloaded.
+var ErrStageGone = errors.New("the stage's model was unloaded")
+
+// Stage is one leased layer range: its steps fail with ErrStageGone once the model is unloaded.
+type Stage interface {
+	Forward(ctx context.Context, x []float32) error
+	Truncate(pos int)
+	Pos() int
+	Context() int
+	Width() int // the hidden state's width
+	// Done is closed when the model is being unloaded (nil: never): the stage must be closed.
+	Done() <-chan struct{}
+	Close()
 }
 
 // Start registers the protocol handlers.
@@ -144,42 +166,57 @@ func (s *Server) handleLayers(st network.Stream) {
 		return
 	}
 	defer release()
-	eng, err := s.Engine(open.Model)
-	if err != nil {
-		fail(CodeNoModel, err.Error())
-		return
-	}
-	n := eng.Model.HP.NLayer
-	if open.From < 0 || open.To > n || open.From >= open.To {
-		fail(CodeBadRequest, fmt.Sprintf("layer range [%d, %d) is not inside [0, %d)", open.From, open.To, n))
-		return
-	}
 	if open.NCtx <= 0 || open.NCtx > s.MaxContext {
 		fail(CodeBadRequest, fmt.Sprintf("context of %d positions is outside 1..%d", open.NCtx, s.MaxContext))
+		return
+	}
+	if err := s.Stages.Holds(open.Model); err != nil {
+		fail(CodeNoModel, err.Error())
 		return
 	}
 	var runner *inference.Runner
 	if s.Runner != nil {
 		runner = s.Runner()
 	}
-	stage, err := eng.NewStage(open.NCtx, open.From, open.To, s.Cache, runner)
+	stage, err := s.Stages.OpenStage(open.Model, open.NCtx, open.From, open.To, runner)
 	if err != nil {
-		fail(CodeInternal, err.Error())
+		fail(CodeBadRequest, err.Error())
 		return
 	}
+	defer stage.Close()
+	// A model being unloaded waits for its stages: an idle peer's stream must not hold it, so
+	// the read side is closed, the loop below ends, and the peer is told why.
+	ended := make(chan struct{})
+	defer close(ended)
+	go func() {
+		select {
+		case <-stage.Done():
+			_ = st.CloseRead()
+		case <-ended:
+		}
+	}()
 	if err := wire.Write(st, layerMsg{Op: opOK, Kernels: kernelsName()}); err != nil {
 		return
 	}
-	d := eng.Model.HP.NEmbd
+	d := stage.Width()
 	rec := Record{Kind: "hop", RequestID: open.RequestID, Model: open.Model, From: open.From, To: open.To,
 		Started: time.Now(), Requester: peer, Worker: s.Host.ID().String()}
 	in, out := sha256.New(), sha256.New()
-	defer func() { s.record(rec, in, out) }()
+	defer func() {
+		rec.InputHash, rec.OutputHash = hex.EncodeToString(in.Sum(nil)), hex.EncodeToString(out.Sum(nil))
+		s.record(rec)
+	}()
 	var x []float32
 	for {
 		_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 		var m layerMsg
 		if err := r.Read(&m); err != nil {
+			select {
+			case <-stage.Done():
+				fail(CodeNoModel, ErrStageGone.Error())
+				return
+			default:
+			}
 			if !errors.Is(err, io.EOF) {
 				log.Debug("layers stream ended", "err", err)
 			}
@@ -205,6 +242,11 @@ func (s *Server) handleLayers(st network.Stream) {
 			in.Write(m.Hidden)
 			t0 := time.Now()
 			if err := stage.Forward(s.ctx, x); err != nil {
+				if errors.Is(err, ErrStageGone) || s.ctx.Err() != nil {
+					// The model went away under the stage: end the stream, which lets it go.
+					fail(CodeNoModel, err.Error())
+					return
+				}
 				fail(CodeBadRequest, err.Error())
 				continue
 			}
@@ -237,13 +279,11 @@ func (s *Server) handleLayers(st network.Stream) {
 	}
 }
 
-func (s *Server) record(rec Record, in, out hash.Hash) {
+func (s *Server) record(rec Record) {
 	if s.Recorder == nil || rec.GenTokens == 0 && rec.PromptTokens == 0 {
 		return
 	}
 	rec.Duration = time.Since(rec.Started)
-	rec.InputHash = hex.EncodeToString(in.Sum(nil))
-	rec.OutputHash = hex.EncodeToString(out.Sum(nil))
 	s.Recorder.Record(context.Background(), rec)
 }
 
@@ -261,7 +301,7 @@ func (s *Server) handleGenerate(st network.Stream) {
 		return
 	}
 	defer release()
-	if _, err := s.Engine(m.Model); err != nil {
+	if err := s.Stages.Holds(m.Model); err != nil {
 		fail(CodeNoModel, err.Error())
 		return
 	}
@@ -269,6 +309,18 @@ func (s *Server) handleGenerate(st network.Stream) {
 	if err != nil {
 		fail(CodeBadRequest, err.Error())
 		return
+	}
+	if s.Prepare != nil {
+		// The template is code from the model file: rendered under the node's limits, outside
+		// the queue, like the API's requests.
+		pctx, cancel := context.WithCancel(s.ctx)
+		prepared, err := s.Prepare(pctx, req)
+		cancel()
+		if err != nil {
+			fail(CodeBadRequest, err.Error())
+			return
+		}
+		req = prepared
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
@@ -286,22 +338,20 @@ func (s *Server) handleGenerate(st network.Stream) {
 	}()
 	rec := Record{Kind: "served", RequestID: m.RequestID, Model: m.Model, Started: time.Now(),
 		Requester: peer, Worker: s.Host.ID().String()}
-	in, out := sha256.New(), sha256.New()
-	hashPrompt(in, m.Prompt, m.Messages)
+	rec.InputHash = RequestHash(req)
 	res, err := s.Generate(ctx, "peer-"+m.RequestID, req, func(t inference.Token) error {
 		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
 		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
 	})
-	out.Write([]byte(res.Text))
+	rec.OutputHash = hashText(res.Text)
 	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
 	if err != nil {
-		s.record(rec, in, out)
+		s.record(rec)
 		fail(CodeInternal, err.Error())
 		return
 	}
 	if werr := wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
 		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec}); werr == nil {
-		rec.InputHash, rec.OutputHash = hex.EncodeToString(in.Sum(nil)), hex.EncodeToString(out.Sum(nil))
 		select {
 		case m := <-receipt:
 			if r, err := acceptReceipt(m, rec); err == nil {
@@ -313,13 +363,21 @@ func (s *Server) handleGenerate(st network.Stream) {
 		case <-time.After(10 * time.Second):
 		}
 	}
-	s.record(rec, in, out)
+	s.record(rec)
 }
 
-// hashPrompt feeds what a generate request asks into h, the same way on both sides.
-func hashPrompt(h hash.Hash, prompt string, msgs []chatMsg) {
-	h.Write([]byte(prompt))
-	for _, m := range msgs {
+func hashText(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// RequestHash is the SHA-256 (hex) of what a request asks: its prompt text and its messages. The
+// node that asks, the node that works and the ledgers of both use this one definition.
+func RequestHash(req inference.Request) string {
+	h := sha256.New()
+	h.Write([]byte(req.Prompt))
+	for _, m := range req.Messages {
 		h.Write([]byte(m.Role + "\x00" + m.Content + "\x00"))
 	}
+	return hex.EncodeToString(h.Sum(nil))
 }

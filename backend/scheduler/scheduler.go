@@ -25,16 +25,12 @@ var (
 	ErrBusy    = errors.New("the queue of requests is full")
 	ErrNoModel = errors.New("no model is loaded")
 	ErrClosed  = errors.New("the scheduler is shut down")
+	// ErrUnloaded ends a lease whose model was replaced or unloaded while it was open.
+	ErrUnloaded = errors.New("the model was unloaded")
 )
 
 // PromptTooLongError says that a prompt does not fit the context.
-type PromptTooLongError struct {
-	Tokens, Context int
-}
-
-func (e *PromptTooLongError) Error() string {
-	return fmt.Sprintf("the prompt has %d tokens but the context holds %d (leave room for at least one generated token)", e.Tokens, e.Context)
-}
+type PromptTooLongError = inference.PromptTooLongError
 
 // Config sets the scheduler up.
 type Config struct {
@@ -45,6 +41,7 @@ type Config struct {
 	Context int // context window in tokens; 0: 4096
 	Queue   int // requests that may wait besides the running one; 0: 16
 	Cache   model.CacheType
+	Limits  inference.Limits // on preparing prompts (the chat template's time and size)
 }
 
 // Observer sees every generation (metering, the event bus). Calls for one generation come from
@@ -64,20 +61,43 @@ type ModelInfo struct {
 	Kernels string
 	Context int
 	Loaded  time.Time
+	Layers  int // the model's layer count
+	From    int // the loaded layer range [From, To) (0, Layers for a whole model)
+	To      int
+	Width   int // the hidden state's width (embedding length)
 }
 
-// Scheduler runs generations on the loaded model. It is safe for concurrent use.
+// Scheduler owns the loaded engine: every use of it, a local generation, a peer's stage of
+// layers, a prompt's preparation or the speed probe, goes through the scheduler, either in the
+// FIFO (generations, loads) or under a lease (stages, preparation), and a model is unmapped only
+// when no lease holds it any more. It is safe for concurrent use.
 type Scheduler struct {
 	cfg Config
 	obs Observer
 
 	mu      sync.Mutex // guards the fields below
+	idle    *sync.Cond // signalled when running turns false
 	waiting []*ticket  // FIFO of jobs waiting for the engine
 	running bool       // a job (or a load) holds the engine
 	closed  bool
-	eng     *inference.Engine
-	sess    *inference.Session
-	info    ModelInfo
+	cur     *loaded // nil: no model
+}
+
+// loaded is one loaded model and the leases on it.
+type loaded struct {
+	eng    *inference.Engine
+	sess   *inference.Session // nil for a partial model
+	info   ModelInfo
+	ctx    context.Context // cancelled when the model is replaced: open leases stop
+	cancel context.CancelCauseFunc
+	leases sync.WaitGroup // Add only under Scheduler.mu while this is cur
+}
+
+// retire stops the model's leases, waits for them to let go and unmaps it.
+func (l *loaded) retire() {
+	l.cancel(ErrUnloaded)
+	l.leases.Wait()
+	l.eng.Close()
 }
 
 type ticket struct {
@@ -93,7 +113,9 @@ func New(cfg Config, obs Observer) *Scheduler {
 	if cfg.Queue <= 0 {
 		cfg.Queue = 16
 	}
-	return &Scheduler{cfg: cfg, obs: obs}
+	s := &Scheduler{cfg: cfg, obs: obs}
+	s.idle = sync.NewCond(&s.mu)
+	return s
 }
 
 // acquire waits, in arrival order, until the engine is free. A full queue fails at once.
@@ -144,6 +166,7 @@ func (s *Scheduler) release() {
 func (s *Scheduler) releaseLocked() {
 	if len(s.waiting) == 0 {
 		s.running = false
+		s.idle.Broadcast()
 		return
 	}
 	next := s.waiting[0]
@@ -158,7 +181,8 @@ func (s *Scheduler) Queued() int {
 	return len(s.waiting)
 }
 
-// Load loads the model at path, replacing the current one once the running generation ends.
+// Load loads the model at path, replacing the current one once the running generation ends and
+// the open leases on it (peers' stages) have stopped.
 func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 	if err := s.acquire(ctx); err != nil {
 		return ModelInfo{}, err
@@ -169,11 +193,10 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 		return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
 	}
 	s.mu.Lock()
-	same := s.eng != nil && s.info.Path == abs
-	info := s.info
+	cur := s.cur
 	s.mu.Unlock()
-	if same {
-		return info, nil
+	if cur != nil && cur.info.Path == abs {
+		return cur.info, nil
 	}
 	if _, err := os.Stat(abs); err != nil {
 		return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
@@ -189,14 +212,18 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 			return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
 		}
 	}
-	info = ModelInfo{ID: strings.TrimSuffix(filepath.Base(abs), ".gguf"), Path: abs, Threads: eng.Pool.Threads(),
-		Kernels: kernelsName(), Context: s.cfg.Context, Loaded: time.Now()}
+	m := eng.Model
+	info := ModelInfo{ID: strings.TrimSuffix(filepath.Base(abs), ".gguf"), Path: abs, Threads: eng.Pool.Threads(),
+		Kernels: kernelsName(), Context: s.cfg.Context, Loaded: time.Now(),
+		Layers: m.HP.NLayer, From: m.From, To: m.To, Width: m.HP.NEmbd}
+	l := &loaded{eng: eng, sess: sess, info: info}
+	l.ctx, l.cancel = context.WithCancelCause(context.Background())
 	s.mu.Lock()
-	old := s.eng
-	s.eng, s.sess, s.info = eng, sess, info
+	old := s.cur
+	s.cur = l
 	s.mu.Unlock()
 	if old != nil {
-		old.Close()
+		old.retire()
 	}
 	return info, nil
 }
@@ -205,15 +232,98 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 func (s *Scheduler) Model() (ModelInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.info, s.eng != nil
+	if s.cur == nil {
+		return ModelInfo{}, false
+	}
+	return s.cur.info, true
 }
 
-// Engine returns the loaded engine (for tokenizing and rendering; not for generating).
-func (s *Scheduler) Engine() *inference.Engine {
+// lease holds the loaded model until release; its context ends when the model is replaced.
+func (s *Scheduler) lease() (*loaded, func(), error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.eng
+	if s.closed {
+		return nil, nil, ErrClosed
+	}
+	if s.cur == nil {
+		return nil, nil, ErrNoModel
+	}
+	l := s.cur
+	l.leases.Add(1)
+	var once sync.Once
+	return l, func() { once.Do(l.leases.Done) }, nil
 }
+
+// Prepare renders, tokenizes and checks a request's prompt against the context (see
+// inference.Engine.Prepare), under a lease and outside the FIFO: a slow template does not hold
+// the requests queued behind it.
+func (s *Scheduler) Prepare(ctx context.Context, req inference.Request) (inference.Request, error) {
+	l, release, err := s.lease()
+	if err != nil {
+		return req, err
+	}
+	defer release()
+	if l.sess == nil {
+		return req, inference.ErrPartial
+	}
+	return l.eng.Prepare(ctx, req, s.cfg.Context, s.cfg.Limits)
+}
+
+// Stage is a leased range of the loaded model's layers for one sequence: a peer's hop, or the
+// speed probe. Its steps fail with ErrUnloaded once the model is replaced; Close lets the model
+// go.
+type Stage struct {
+	*inference.Stage
+	Info    ModelInfo
+	l       *loaded
+	release func()
+}
+
+// OpenStage leases layers [from, to) of the loaded model with a KV cache of nCtx positions; its
+// steps run on r (nil: the engine's pool).
+func (s *Scheduler) OpenStage(nCtx, from, to int, r *inference.Runner) (*Stage, error) {
+	l, release, err := s.lease()
+	if err != nil {
+		return nil, err
+	}
+	if from < l.info.From || to > l.info.To || from >= to {
+		release()
+		return nil, fmt.Errorf("layer range [%d, %d) is not inside the loaded [%d, %d)", from, to, l.info.From, l.info.To)
+	}
+	st, err := l.eng.NewStage(nCtx, from, to, s.cfg.Cache, r)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &Stage{Stage: st, Info: l.info, l: l, release: release}, nil
+}
+
+// Forward runs a step; it stops when ctx ends or the model is being replaced.
+func (st *Stage) Forward(ctx context.Context, x []float32) error {
+	if err := context.Cause(st.l.ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(st.l.ctx, func() { cancel(ErrUnloaded) })
+	defer stop()
+	if err := st.Stage.Forward(ctx, x); err != nil {
+		if c := context.Cause(ctx); c != nil {
+			return c
+		}
+		return err
+	}
+	return nil
+}
+
+// Width is the hidden state's width.
+func (st *Stage) Width() int { return st.Info.Width }
+
+// Done is closed when the model is being replaced or unloaded: the stage must be closed.
+func (st *Stage) Done() <-chan struct{} { return st.l.ctx.Done() }
+
+// Close releases the lease.
+func (st *Stage) Close() { st.release() }
 
 // NewID returns a fresh request id.
 func NewID(prefix string) string {
@@ -241,11 +351,12 @@ func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.R
 	}
 	defer s.release()
 	s.mu.Lock()
-	eng, sess, info := s.eng, s.sess, s.info
+	cur := s.cur
 	s.mu.Unlock()
-	if eng == nil {
+	if cur == nil {
 		return inference.Result{}, ErrNoModel
 	}
+	eng, sess, info := cur.eng, cur.sess, cur.info
 	if err := ctx.Err(); err != nil {
 		return inference.Result{}, err
 	}
@@ -260,14 +371,13 @@ func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.R
 		defer done()
 		sess = eng.NewSessionWith(layers)
 	}
-	prompt, err := sess.PromptTokens(req)
+	// Callers prepare outside the queue; a request that comes here unprepared is prepared now,
+	// by the same function under the same limits.
+	req, err := eng.Prepare(ctx, req, sess.Context(), s.cfg.Limits)
 	if err != nil {
 		return inference.Result{}, err
 	}
-	if len(prompt) >= sess.Context() {
-		return inference.Result{}, &PromptTooLongError{Tokens: len(prompt), Context: sess.Context()}
-	}
-	req.Tokens = prompt
+	prompt := req.Tokens
 	if s.obs != nil {
 		s.obs.Start(id, info.ID)
 	}
@@ -290,17 +400,14 @@ func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.R
 	if first && s.obs != nil {
 		s.obs.PromptDone(id, len(prompt))
 	}
-	if errors.Is(err, inference.ErrPromptTooLong) {
-		err = &PromptTooLongError{Tokens: len(prompt), Context: sess.Context()}
-	}
 	if s.obs != nil {
 		s.obs.End(id, res, err)
 	}
 	return res, err
 }
 
-// Close refuses new work, fails the waiting requests with ErrClosed, waits for the running one
-// and unloads the model.
+// Close refuses new work, fails the waiting requests with ErrClosed, waits for the running one,
+// stops the open leases and unloads the model.
 func (s *Scheduler) Close() {
 	s.mu.Lock()
 	s.closed = true
@@ -310,15 +417,13 @@ func (s *Scheduler) Close() {
 	}
 	s.waiting = nil
 	for s.running {
-		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		s.mu.Lock()
+		s.idle.Wait()
 	}
-	eng := s.eng
-	s.eng, s.sess = nil, nil
+	cur := s.cur
+	s.cur = nil
 	s.mu.Unlock()
-	if eng != nil {
-		eng.Close()
+	if cur != nil {
+		cur.retire()
 	}
 }
 

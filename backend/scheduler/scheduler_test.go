@@ -77,3 +77,101 @@ func TestFIFOAndCancel(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+// A peer's stage is open while another model loads: its next step gets ErrUnloaded (the old
+// weights stay mapped until it lets go), never a fault; steps racing the load end cleanly too.
+func TestStageDuringLoad(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.gguf"), filepath.Join(dir, "b.gguf")
+	for i, p := range []string{a, b} {
+		if err := synth.Write(p, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: uint64(i + 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(Config{}, nil)
+	defer s.Close()
+	info, err := s.Load(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.OpenStage(64, 0, info.Layers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, info.Width)
+	step := func(st *Stage) error {
+		for i := range x {
+			x[i] = 0.01 * float32(i%7)
+		}
+		return st.Forward(context.Background(), x)
+	}
+	if err := step(st); err != nil {
+		t.Fatal(err)
+	}
+	// Steps in a loop on a second stage while the load happens.
+	st2, err := s.OpenStage(64, 0, info.Layers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing := make(chan error, 1)
+	go func() {
+		defer st2.Close()
+		y := make([]float32, info.Width)
+		for i := 0; ; i++ {
+			if st2.Pos() >= 60 {
+				st2.Truncate(0)
+			}
+			if err := st2.Forward(context.Background(), y); err != nil {
+				racing <- err
+				return
+			}
+		}
+	}()
+	loaded := make(chan error, 1)
+	go func() {
+		_, err := s.Load(context.Background(), b)
+		loaded <- err
+	}()
+	if err := <-racing; !errors.Is(err, ErrUnloaded) {
+		t.Fatalf("racing stage: %v, want ErrUnloaded", err)
+	}
+	// The load waits for the first stage, whose next step is refused cleanly.
+	if err := step(st); !errors.Is(err, ErrUnloaded) {
+		t.Fatalf("step after the load began: %v, want ErrUnloaded", err)
+	}
+	select {
+	case err := <-loaded:
+		t.Fatalf("load finished while a lease was open (err %v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	st.Close()
+	if err := <-loaded; err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.Model(); m.ID != "b" {
+		t.Fatalf("loaded %q", m.ID)
+	}
+	// Stages of the new model work; Close stops them too.
+	st3, err := s.OpenStage(64, 0, info.Layers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := step(st3); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	for {
+		if err := step(st3); err != nil {
+			if !errors.Is(err, ErrUnloaded) {
+				t.Fatalf("after Close: %v", err)
+			}
+			break
+		}
+	}
+	st3.Close()
+	<-closed
+	if _, err := s.OpenStage(64, 0, info.Layers, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("stage after Close: %v", err)
+	}
+}

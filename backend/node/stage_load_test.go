@@ -1,0 +1,134 @@
+package node
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/gguf"
+	"github.com/aria-node/aria/inference/model"
+	"github.com/aria-node/aria/inference/synth"
+)
+
+// A peer holds an open layers stream on this node while a chat naming another local model makes
+// the node load it. The peer's next step must get a clean error (or the old weights), never a
+// process that dies with SIGSEGV because the weights under the stream were unmapped.
+func TestPeerStageDuringModelLoad(t *testing.T) {
+	dir := t.TempDir()
+	mdir := filepath.Join(dir, "models")
+	if err := os.MkdirAll(mdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(mdir, "a.gguf"), filepath.Join(mdir, "b.gguf")
+	for i, p := range []string{a, b} {
+		if err := synth.Write(p, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: uint64(10 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sha, err := models.SumFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Start(context.Background(), Config{DataDir: dir, Model: a, Addr: "127.0.0.1:0", Threads: 1, P2P: true,
+		P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, NoMDNS: true, NoPortMap: true, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if err := n.SetContributing(true); err != nil {
+		t.Fatal(err)
+	}
+
+	// The peer: a libp2p host and its own engine for embedding and the head.
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := h.Connect(ctx, peer.AddrInfo{ID: n.P2P().ID(), Addrs: n.P2P().Host().Addrs()}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := inference.Load(a, inference.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	// The node hashes its model in the background; wait until it answers for it.
+	var p *pipeline.Pipeline
+	failed := make(chan pipeline.Hop, 4)
+	for p == nil {
+		p, err = pipeline.Dial(ctx, pipeline.Config{Host: h, Engine: eng, Model: sha, RequestID: "stage-load", Context: 64,
+			Cache: model.CacheF16, MaxFailovers: 1,
+			Replace: func(_ context.Context, hop pipeline.Hop, _ []peer.ID) (pipeline.Hop, error) {
+				failed <- hop
+				return pipeline.Hop{From: hop.From, To: hop.To}, nil // the peer takes the range back
+			}}, pipeline.Route{{Peer: n.P2P().ID(), From: 0, To: eng.Model.HP.NLayer}})
+		if err != nil || len(failed) > 0 {
+			for len(failed) > 0 {
+				<-failed
+			}
+			if p != nil {
+				p.Close(ctx)
+				p = nil
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("no stage on the node: %v", err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	defer p.Close(ctx)
+	x := make([]float32, eng.Model.HP.NEmbd)
+	pos := 0
+	step := func() error {
+		if pos >= 60 {
+			p.Truncate(1)
+			pos = 1
+		}
+		if err := eng.Model.EmbedRow(7, x); err != nil {
+			t.Fatal(err)
+		}
+		pos++
+		return p.Forward(ctx, x)
+	}
+	if err := step(); err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != 0 {
+		t.Fatal("the node's stage failed before the load")
+	}
+
+	// A chat naming the other local model loads it while the peer's stream sits idle: the load
+	// must not wait for the peer (nor unmap the weights under its stage).
+	postJSON(t, n.URL()+"/v1/chat/completions", `{"model":"b","messages":[{"role":"user","content":"hi"}],"max_tokens":2}`, 200)
+	if info, _ := n.Scheduler().Model(); info.ID != "b" {
+		t.Fatalf("loaded %q", info.ID)
+	}
+	// After the load the node no longer serves model a: the hop fails over cleanly (here the
+	// range comes back to the peer), and the node is still alive and serving.
+	for i := 0; i < 3; i++ {
+		if err := step(); err != nil {
+			t.Fatalf("step after the load: %v", err)
+		}
+	}
+	select {
+	case hop := <-failed:
+		if hop.Peer != n.P2P().ID() {
+			t.Fatalf("failed hop %v", hop)
+		}
+	default:
+		t.Fatal("the node went on serving a model it unloaded")
+	}
+	postJSON(t, n.URL()+"/v1/completions", `{"prompt":"still alive","max_tokens":2}`, 200)
+}
