@@ -69,7 +69,7 @@ func T2Bytes(rows, cols int) int { return rows * ((cols + 255) / 256) * GroupByt
 // done, if not nil, is called with each copied piece of the old data (about 32 MiB at a time), so
 // the caller can release the file's pages as it goes and resident memory never holds both.
 func (m *Matrix) MoveTo(a *Arena, done func(old []byte)) error {
-	return m.moveTo(a, done, fopsLevel != fopsPortable)
+	return m.moveTo(a, done, active.f16RowsX4 != nil)
 }
 
 // moveTo is MoveTo, storing an F16 matrix in X4 if x4 is set.
