@@ -11,7 +11,7 @@ const hugePage = 2 << 20
 
 // Arena hands out 64-byte aligned blocks from one region outside the Go heap, starting on a
 // huge-page boundary, so that a model's weights lie in one stretch that the kernel can back with
-// 2 MB pages (fewer TLB misses while streaming them: shared/kernels.md §3). Separate mappings per
+// 2 MB pages (fewer TLB misses while streaming them: docs/kernels.md §2). Separate mappings per
 // tensor would each start and end on partial huge pages and mostly get 4 KB pages.
 type Arena struct {
 	r    *region

@@ -7,7 +7,7 @@ import (
 	"unsafe"
 )
 
-// The dispatch table (docs/kernels.md, "Dispatch"). A Tier is one row: every kernel of one
+// The dispatch table (docs/kernels.md §4). A Tier is one row: every kernel of one
 // instruction-set level. The rows this CPU can run are built once at start-up (archTiers, per
 // architecture, from the CPU features), best first, the portable row last; active points at the
 // row in use. These two variables are the only global state of the engine.

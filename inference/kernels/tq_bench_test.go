@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// Benchmarks of the raw T2 kernels of every tier (shared/kernels.md §7.1), called directly (no
+// Benchmarks of the raw T2 kernels of every tier (docs/kernels.md §8), called directly (no
 // pool), single-threaded except DRAMx2:
 //
 //   - L2: 160 rows × 10 groups (K = 2560), 100 KB of codes, one call per iteration — the
