@@ -73,6 +73,12 @@ build: deps-go deps-gui frontend
 build-headless: deps-go
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
+## generate: re-run the assembly generators (inference/kernels/asmgen/*.py, python3) and write
+## the .s files they produce, which are committed; TestGeneratedAsm checks they are up to date.
+.PHONY: generate
+generate:
+	@for g in inference/kernels/asmgen/*.py; do echo "python3 $$g"; python3 $$g || exit 1; done
+
 ## run: open the app (on a machine without a display it runs the node headless and prints its address).
 run: build
 	./$(BIN)

@@ -7,7 +7,7 @@ import (
 )
 
 // region is memory outside the Go heap for repacked weights: hundreds of megabytes on the heap
-// would raise the GC's heap goal by as much (shared/kernels.md §3). Anonymous mappings are page
+// would raise the GC's heap goal by as much (docs/kernels.md §2). Anonymous mappings are page
 // aligned (so 64-byte groups never straddle cache lines) and, on Linux, may use huge pages.
 type region struct {
 	b      []byte

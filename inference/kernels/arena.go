@@ -11,7 +11,7 @@ const hugePage = 2 << 20
 
 // Arena hands out 64-byte aligned blocks from one region outside the Go heap, starting on a
 // huge-page boundary, so that a model's weights lie in one stretch that the kernel can back with
-// 2 MB pages (fewer TLB misses while streaming them: shared/kernels.md §3). Separate mappings per
+// 2 MB pages (fewer TLB misses while streaming them: docs/kernels.md §2). Separate mappings per
 // tensor would each start and end on partial huge pages and mostly get 4 KB pages.
 type Arena struct {
 	r    *region
@@ -69,7 +69,7 @@ func T2Bytes(rows, cols int) int { return rows * ((cols + 255) / 256) * GroupByt
 // done, if not nil, is called with each copied piece of the old data (about 32 MiB at a time), so
 // the caller can release the file's pages as it goes and resident memory never holds both.
 func (m *Matrix) MoveTo(a *Arena, done func(old []byte)) error {
-	return m.moveTo(a, done, fopsLevel != fopsPortable)
+	return m.moveTo(a, done, active.f16RowsX4 != nil)
 }
 
 // moveTo is MoveTo, storing an F16 matrix in X4 if x4 is set.

@@ -7,11 +7,9 @@ import "github.com/klauspost/cpuid/v2"
 //go:noescape
 func streamReadAVX2(p *byte, n int) uint64
 
-var haveAVX2 = cpuid.CPU.Supports(cpuid.AVX2)
-
 // streamRead reads all of b as fast as the core can.
 func streamRead(b []byte) uint64 {
-	if !haveAVX2 || len(b) < 256 {
+	if len(b) < 256 || !cpuid.CPU.Supports(cpuid.AVX2) {
 		return streamReadGo(b)
 	}
 	n := len(b) &^ 255

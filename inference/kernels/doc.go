@@ -2,12 +2,14 @@
 // format (MatVec, MatMul), the element-wise operations of the BitNet graph, and the worker pool
 // that splits rows across threads.
 //
-// The code here is the portable reference: plain Go, deterministic, and bit-identical on every
-// architecture and for every thread count. Later assembly kernels must reproduce its results bit
-// for bit, so the order of every float operation is part of the contract:
+// Each kernel has a portable Go reference, and most have assembly versions for amd64 (AVX2,
+// AVX-VNNI, AVX-512) and arm64 (NEON, dot product), grouped in one dispatch table (dispatch.go)
+// whose row is chosen once at start-up. Every row computes the same bits as the reference, on
+// every architecture and for every thread count, so the order of every float operation is part of
+// the contract:
 //
 //   - Products are written float32(x*y) before being added, so that Go never fuses them into an
-//     FMA (it would on arm64 and with GOAMD64=v3; shared/kernels.md §6.3).
+//     FMA (it would on arm64 and with GOAMD64=v3; docs/kernels.md §3).
 //   - TQ1_0, TQ2_0 (Q8_K activations): per 256-block an exact int32 sum Σ t·q, then
 //     sumf += float32(float32(isum) · (d_act·d_w)) over the blocks in order — ggml's scalar order
 //     (ggml_vec_dot_tq2_0_q8_K_generic).
@@ -22,5 +24,5 @@
 //
 // Non-matmul operations follow ggml's CPU code, including where it computes in float64 (the sum
 // of squares of RMSNorm, the sum of exponentials of Softmax), but sum those in 16 float64
-// lanes (sumLanes64) and use a canonical f32 exp (exp.go), so that SIMD tiers can match them.
+// lanes (sumLanes64) and use a canonical f32 exp (exp.go), so that the assembly can match them.
 package kernels

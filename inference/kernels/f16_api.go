@@ -17,7 +17,7 @@ func DotF16Rows(w []uint16, stride, rows, cols int, x, y []float32) {
 		return
 	}
 	checkRows("DotF16Rows", len(w), stride, rows, cols, len(x), cols, len(y))
-	if fopsLevel == fopsPortable { // typed loop: correct on big-endian targets too
+	if active.f16Rows == nil { // typed loop: correct on big-endian targets too
 		x = x[:cols]
 		for r := range y[:rows] {
 			y[r] = dotF16U16Go(w[r*stride:r*stride+cols], x)
@@ -33,7 +33,7 @@ func DotRows(w []float32, stride, rows, cols int, x, y []float32) {
 		return
 	}
 	checkRows("DotRows", len(w), stride, rows, cols, len(x), cols, len(y))
-	if fopsLevel == fopsPortable {
+	if active.f32Rows == nil {
 		x = x[:cols]
 		for r := range y[:rows] {
 			y[r] = dotGo(w[r*stride:r*stride+cols], x)
@@ -49,7 +49,7 @@ func AddScaledF16(dst []float32, src []uint16, a float32) {
 	if len(src) != len(dst) {
 		panic(fmt.Sprintf("kernels: AddScaledF16: lengths %d and %d differ", len(dst), len(src)))
 	}
-	if fopsLevel == fopsPortable {
+	if active.addScaledF16 == nil {
 		for i, h := range src {
 			dst[i] += float32(a * quant.F16ToF32(h))
 		}
@@ -90,7 +90,8 @@ func AddScaledF16Rows(dst []float32, v []uint16, stride int, w []float32) {
 	if stride < cols || (n-1)*stride+cols > len(v) {
 		panic(fmt.Sprintf("kernels: AddScaledF16Rows: %d rows of %d every %d do not fit in %d values", n, cols, stride, len(v)))
 	}
-	if addScaledF16RowsArch(&dst[0], &v[0], 2*stride, n, &w[0], cols) {
+	if k := active; k.addScaledF16Rows != nil && cols%k.f16RowsCols == 0 {
+		k.addScaledF16Rows(noescape(&dst[0]), noescape(&v[0]), 2*stride, n, noescape(&w[0]), cols)
 		return
 	}
 	for u, a := range w {

@@ -66,9 +66,9 @@ func BenchmarkF16Rows(b *testing.B) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		x := halfVector(rng, sh.cols)
 		y := make([]float32, sh.rows)
-		for _, tier := range fopsAvail {
-			b.Run(fmt.Sprintf("%s/%s", sh.name, tier), func(b *testing.B) {
-				defer useFops(tier)()
+		for _, tier := range floatRows() {
+			b.Run(fmt.Sprintf("%s/%s", sh.name, tier.Float), func(b *testing.B) {
+				defer useTier(tier)()
 				b.SetBytes(int64(sh.rows * sh.cols * 2))
 				for b.Loop() {
 					if sh.x4 {
@@ -89,23 +89,23 @@ func BenchmarkFloatOps(b *testing.B) {
 	a, v := f32Vector(rng, 2560), f32Vector(rng, 2560)
 	h := make([]byte, 2*128)
 	randomHalves(rng, h)
-	for _, tier := range fopsAvail {
-		b.Run("Dot128/"+tier.String(), func(b *testing.B) {
-			defer useFops(tier)()
+	for _, tier := range floatRows() {
+		b.Run("Dot128/"+tier.Float, func(b *testing.B) {
+			defer useTier(tier)()
 			b.SetBytes(2 * 4 * 128)
 			for b.Loop() {
 				_ = Dot(a[:128], v[:128])
 			}
 		})
-		b.Run("AddScaled2560/"+tier.String(), func(b *testing.B) {
-			defer useFops(tier)()
+		b.Run("AddScaled2560/"+tier.Float, func(b *testing.B) {
+			defer useTier(tier)()
 			b.SetBytes(2 * 4 * 2560)
 			for b.Loop() {
 				AddScaled(a, v, 0.5)
 			}
 		})
-		b.Run("AddScaledF16x128/"+tier.String(), func(b *testing.B) {
-			defer useFops(tier)()
+		b.Run("AddScaledF16x128/"+tier.Float, func(b *testing.B) {
+			defer useTier(tier)()
 			b.SetBytes(2 * 128)
 			for b.Loop() {
 				addScaledF16(a[:128], h, 0.5)

@@ -55,7 +55,7 @@ func guardedF32(t *testing.T, n int, atEnd bool) []float32 {
 
 // TestFloatKernelsGuardPages places weights, inputs and outputs against inaccessible pages.
 func TestFloatKernelsGuardPages(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		rng := rand.New(rand.NewPCG(21, 22))
 		for _, atEnd := range []bool{true, false} {
 			for _, cols := range fopsCols {
@@ -118,7 +118,7 @@ func TestFloatKernelsGuardPages(t *testing.T) {
 
 // TestF16RowsX4GuardPages places X4 weights, inputs and outputs against inaccessible pages.
 func TestF16RowsX4GuardPages(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		rng := rand.New(rand.NewPCG(23, 24))
 		for _, atEnd := range []bool{true, false} {
 			for _, cols := range fopsCols {

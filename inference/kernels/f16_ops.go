@@ -54,13 +54,14 @@ func f16Rows(w []byte, stride, rows, cols int, x, y []float32) {
 		clear(y[:rows])
 		return
 	}
-	if fopsLevel == fopsPortable {
+	f := active.f16Rows
+	if f == nil {
 		f16RowsGo(w, stride, rows, cols, x, y)
 		return
 	}
 	step := callRows(2 * cols)
 	for r := 0; r < rows; r += step {
-		f16RowsArch(&w[r*stride], stride, min(step, rows-r), cols, &x[0], &y[r])
+		f(noescape(&w[r*stride]), stride, min(step, rows-r), cols, noescape(&x[0]), noescape(&y[r]))
 	}
 }
 
@@ -83,13 +84,14 @@ func f32Rows(w []byte, stride, rows, cols int, x, y []float32) {
 		clear(y[:rows])
 		return
 	}
-	if fopsLevel == fopsPortable {
+	f := active.f32Rows
+	if f == nil {
 		f32RowsGo(w, stride, rows, cols, x, y)
 		return
 	}
 	step := callRows(4 * cols)
 	for r := 0; r < rows; r += step {
-		f32RowsArch(&w[r*stride], stride, min(step, rows-r), cols, &x[0], &y[r])
+		f(noescape(&w[r*stride]), stride, min(step, rows-r), cols, noescape(&x[0]), noescape(&y[r]))
 	}
 }
 
@@ -118,11 +120,12 @@ func f32Dot(row []byte, x []float32) float32 {
 // dotF32s is Dot: Σ a[i]·b[i] in the order of dotF32 (len(a) == len(b), checked by Dot). The
 // portable path reads a as floats, not bytes, so it holds on big-endian targets too.
 func dotF32s(a, b []float32) float32 {
-	if fopsLevel == fopsPortable || len(a) == 0 {
+	f := active.f32Rows
+	if f == nil || len(a) == 0 {
 		return dotGo(a, b)
 	}
 	var y [1]float32
-	f32RowsArch((*byte)(unsafe.Pointer(&a[0])), 4*len(a), 1, len(a), &b[0], &y[0])
+	f(noescape((*byte)(unsafe.Pointer(&a[0]))), 4*len(a), 1, len(a), noescape(&b[0]), noescape(&y[0]))
 	return y[0]
 }
 
@@ -132,11 +135,12 @@ func addScaledF32(dst, x []float32, s float32) {
 	if len(dst) == 0 {
 		return
 	}
-	if fopsLevel == fopsPortable {
+	f := active.addScaled
+	if f == nil {
 		addScaledGo(dst, x, s)
 		return
 	}
-	addScaledArch(&dst[0], &x[0], len(dst), s)
+	f(noescape(&dst[0]), noescape(&x[0]), len(dst), s)
 }
 
 // addScaledF16 sets dst[i] += float32(a·fp16(src[2i:])) for i < len(dst); len(src) must be
@@ -146,11 +150,12 @@ func addScaledF16(dst []float32, src []byte, a float32) {
 	if len(dst) == 0 {
 		return
 	}
-	if fopsLevel == fopsPortable {
+	f := active.addScaledF16
+	if f == nil {
 		addScaledF16Go(dst, src, a)
 		return
 	}
-	addScaledF16Arch(&dst[0], &src[0], len(dst), a)
+	f(noescape(&dst[0]), noescape(&src[0]), len(dst), a)
 }
 
 // addScaledF16Go is the reference of addScaledF16.

@@ -20,12 +20,30 @@ import (
 
 // The float tiers against the portable references (f16_ops.go), bit for bit.
 
-// eachFops runs f once per available float tier, the tier switched on.
-func eachFops(t *testing.T, f func(t *testing.T, tier fopsTier)) {
+// asmTiers returns the assembly rows of the table (all but the portable one).
+func asmTiers() []*Tier { return tiers[:len(tiers)-1] }
+
+// portableRow returns the portable row of the table.
+func portableRow() *Tier { return tiers[len(tiers)-1] }
+
+// floatRows returns, for each family of float kernels this CPU runs, the best row that has it:
+// best first, the portable row last.
+func floatRows() []*Tier {
+	var rows []*Tier
+	for _, t := range tiers {
+		if len(rows) == 0 || rows[len(rows)-1].Float != t.Float {
+			rows = append(rows, t)
+		}
+	}
+	return rows
+}
+
+// eachFops runs f once per float-kernel family, the best row having it switched on.
+func eachFops(t *testing.T, f func(t *testing.T, tier *Tier)) {
 	t.Helper()
-	for _, tier := range fopsAvail {
-		t.Run(tier.String(), func(t *testing.T) {
-			defer useFops(tier)()
+	for _, tier := range floatRows() {
+		t.Run(tier.Float, func(t *testing.T) {
+			defer useTier(tier)()
 			f(t, tier)
 		})
 	}
@@ -146,13 +164,13 @@ func testRows(t *testing.T, elem int, fill func(*rand.Rand, []byte), xs func(*ra
 }
 
 func TestF16RowsTiers(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		testRows(t, 2, putHalves, halfVector, f16Rows, f16RowsGo)
 	})
 }
 
 func TestF32RowsTiers(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		testRows(t, 4, putF32s, f32Vector, f32Rows, f32RowsGo)
 	})
 }
@@ -167,7 +185,7 @@ func TestF16RowsLarge(t *testing.T) {
 	x := halfVector(rng, cols)
 	want := make([]float32, rows)
 	f16RowsGo(w, 2*cols, rows, cols, x, want)
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		got := make([]float32, rows)
 		f16Rows(w, 2*cols, rows, cols, x, got)
 		for r := range want {
@@ -179,7 +197,7 @@ func TestF16RowsLarge(t *testing.T) {
 }
 
 func TestDotAddScaledTiers(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		rng := rand.New(rand.NewPCG(8, 9))
 		for _, n := range append([]int{0, 3, 8, 9, 65, 200}, fopsCols...) {
 			a, b := f32Vector(rng, n), f32Vector(rng, n)
@@ -229,7 +247,7 @@ func TestDotAddScaledTiers(t *testing.T) {
 
 // TestF16ExportedAPI checks the []uint16 / []float32 entry points for the attention code.
 func TestF16ExportedAPI(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		rng := rand.New(rand.NewPCG(10, 11))
 		for _, hd := range []int{64, 128, 17} {
 			const npos, kvw = 37, 640
@@ -287,7 +305,7 @@ func TestMatVecFloatTiers(t *testing.T) {
 				}
 			}
 			t.Run(fmt.Sprintf("%s/%dx%d", typ, rows, cols), func(t *testing.T) {
-				eachFops(t, func(t *testing.T, _ fopsTier) {
+				eachFops(t, func(t *testing.T, _ *Tier) {
 					for _, threads := range []int{1, 3} {
 						p := NewPool(threads)
 						y := make([]float32, rows)
@@ -313,7 +331,7 @@ func TestFloatKernelsNoAllocs(t *testing.T) {
 	w := make([]byte, 4*128*2)
 	putHalves(rng, w)
 	y := make([]float32, 4)
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		n := testing.AllocsPerRun(20, func() {
 			_ = Dot(a, b)
 			AddScaled(a, b, 0.5)
@@ -327,43 +345,56 @@ func TestFloatKernelsNoAllocs(t *testing.T) {
 	})
 }
 
-func TestFopsChoose(t *testing.T) {
-	best := fopsAvail[0]
-	if got := fopsChoose(""); got != best {
-		t.Errorf("default: %s, want %s", got, best)
+// TestTierTable: the rows of the table, best first, end with the portable row, whose float and
+// element-wise fields are all nil; Use switches the whole row, FloatTier follows it.
+func TestTierTable(t *testing.T) {
+	if p := portableRow(); p.Name != "portable" || p.Float != "portable" || p.f16Rows != nil || p.add != nil || p.q80Rows != nil {
+		t.Fatalf("last row %+v is not the portable one", p)
 	}
-	if got := fopsChoose(" Portable "); got != fopsPortable {
-		t.Errorf("portable: %s", got)
-	}
-	if got := fopsChoose("nonsense"); got != best {
-		t.Errorf("unknown name: %s, want %s", got, best)
-	}
-	for _, tier := range []fopsTier{fopsAVX2, fopsAVX512, fopsNEON} {
-		want := best
-		for _, a := range fopsAvail {
-			if a == tier {
-				want = tier
+	for _, r := range tiers {
+		if r.gemvTQ == nil || r.gemvI2S == nil || r.gemmTQ == nil || r.gemmI2S == nil || r.decodeT1 == nil {
+			t.Errorf("%s: a ternary kernel is nil", r.Name)
+		}
+		float := r.f16Rows != nil
+		for _, f := range []bool{r.f16RowsX4 != nil, r.f32Rows != nil, r.addScaled != nil, r.addScaledF16 != nil,
+			r.sumSq != nil, r.scale != nil, r.scaleMul != nil, r.mul != nil, r.add != nil, r.relu2 != nil, r.silu != nil,
+			r.maxF32 != nil, r.expSum != nil, r.rope != nil, r.absMax != nil, r.quant != nil, r.t2Sums != nil} {
+			if f != float {
+				t.Errorf("%s: float kernels only partly set", r.Name)
 			}
 		}
-		if got := fopsChoose(tier.String()); got != want {
-			t.Errorf("%s: %s, want %s", tier, got, want)
+		if float == (r.Float == "portable") {
+			t.Errorf("%s: float family %s with kernels %v", r.Name, r.Float, float)
+		}
+		if (r.addScaledF16Rows != nil) != (r.f16RowsCols > 0) {
+			t.Errorf("%s: addScaledF16Rows without its width", r.Name)
 		}
 	}
-	if got, want := fopsChoose("avx512vnni"), fopsChoose("avx512"); got != want {
-		t.Errorf("avx512vnni: %s, want %s", got, want)
+	if got := choose("").Impl; got != tiers[0] {
+		t.Errorf("default: %s, want %s", got.Name, tiers[0].Name)
 	}
-	if fopsAvail[len(fopsAvail)-1] != fopsPortable {
-		t.Errorf("available tiers %v do not end with portable", fopsAvail)
+	if got := choose(" Portable ").Impl; got != portableRow() {
+		t.Errorf("portable: %s", got.Name)
 	}
-	restore := useFloatTier("portable")
-	if FloatTier() != "portable" {
-		t.Errorf("useFloatTier(portable): %s", FloatTier())
+	if got := choose("nonsense"); got.Impl != tiers[0] || !strings.Contains(got.Reason, "not available") {
+		t.Errorf("unknown name: %s (%s)", got.Impl.Name, got.Reason)
+	}
+	prev := active
+	restore, err := Use("portable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if FloatTier() != "portable" || Selected().Impl.Name != "portable" {
+		t.Errorf("Use(portable): %s, %s", FloatTier(), Selected().Impl.Name)
 	}
 	restore()
-	if fopsLevel != fopsChoose(selection.Impl.Name) {
-		t.Errorf("restore: %s", fopsLevel)
+	if active != prev {
+		t.Errorf("restore: %s, want %s", active.Name, prev.Name)
 	}
-	t.Logf("float tiers: %v, in use: %s", FloatTiers(), FloatTier())
+	if _, err := Use("bogus"); err == nil {
+		t.Error("Use(bogus) succeeded")
+	}
+	t.Logf("tiers %v, float tiers: %v, in use: %s/%s", Tiers(), FloatTiers(), active.Name, FloatTier())
 }
 
 var qemuArch = map[string]string{"arm64": "aarch64", "amd64": "x86_64"}
@@ -372,13 +403,13 @@ var qemuArch = map[string]string{"arm64": "aarch64", "amd64": "x86_64"}
 // start-up.
 func TestFopsEnv(t *testing.T) {
 	if os.Getenv("ARIA_FOPS_CHILD") == "1" {
-		fmt.Printf("tier=%s\n", FloatTier())
+		fmt.Printf("tier=%s float=%s\n", Selected().Impl.Name, FloatTier())
 		return
 	}
 	if testing.Short() {
 		t.Skip("short")
 	}
-	for _, want := range []string{"portable", "avx2", "avx512", "neon", "bogus"} {
+	for _, want := range []string{"portable", "avx2", "avxvnni", "avx512", "neon", "neondot", "bogus"} {
 		run := func(argv ...string) ([]byte, error) {
 			cmd := exec.Command(argv[0], append(argv[1:], "-test.run=^TestFopsEnv$", "-test.count=1")...)
 			cmd.Env = append(os.Environ(), "ARIA_FOPS_CHILD=1", "ARIA_KERNELS="+want)
@@ -394,12 +425,12 @@ func TestFopsEnv(t *testing.T) {
 		if err != nil {
 			t.Skipf("cannot re-run the test binary (%v)", err)
 		}
-		m := regexp.MustCompile(`tier=(\w+)`).FindStringSubmatch(string(out))
+		m := regexp.MustCompile(`tier=(\w+) float=(\w+)`).FindStringSubmatch(string(out))
 		if m == nil {
 			t.Fatalf("ARIA_KERNELS=%s: no tier in %q", want, out)
 		}
-		if exp := fopsChoose(want).String(); m[1] != exp {
-			t.Errorf("ARIA_KERNELS=%s: tier %s, want %s", want, m[1], exp)
+		if exp := choose(want).Impl; m[1] != exp.Name || m[2] != exp.Float {
+			t.Errorf("ARIA_KERNELS=%s: tier %s/%s, want %s/%s", want, m[1], m[2], exp.Name, exp.Float)
 		}
 	}
 }
@@ -481,8 +512,8 @@ func TestAddScaledF16Rows(t *testing.T) {
 		}
 		return rng.Float32()
 	}
-	for _, tier := range fopsAvail {
-		restore := useFops(tier)
+	for _, tier := range floatRows() {
+		restore := useTier(tier)
 		for _, cols := range []int{1, 8, 16, 24, 96, 128, 136, 200} {
 			for _, n := range []int{1, 3, 17, 100} {
 				stride := cols + rng.IntN(3)*8
@@ -511,12 +542,12 @@ func TestAddScaledF16Rows(t *testing.T) {
 				AddScaledF16Rows(got, v, stride, w)
 				for i := range want {
 					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(isNaN32(got[i]) && isNaN32(want[i])) {
-						t.Fatalf("%s cols %d rows %d: element %d = %g, reference %g", fopsNames[tier], cols, n, i, got[i], want[i])
+						t.Fatalf("%s cols %d rows %d: element %d = %g, reference %g", tier.Float, cols, n, i, got[i], want[i])
 					}
 				}
 				for u := range w {
 					if r := quant.F16ToF32(quant.F32ToF16(orig[u])); math.Float32bits(w[u]) != math.Float32bits(r) && !isNaN32(r) {
-						t.Fatalf("%s: weight %d (%g) left as %g, not rounded to the nearest fp16 %g", fopsNames[tier], u, orig[u], w[u], r)
+						t.Fatalf("%s: weight %d (%g) left as %g, not rounded to the nearest fp16 %g", tier.Float, u, orig[u], w[u], r)
 					}
 				}
 			}

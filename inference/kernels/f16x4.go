@@ -77,12 +77,12 @@ func f16RowsX4(w []byte, rows, cols int, x, y []float32) {
 	}
 	rb := 2 * cols
 	g4 := rows &^ 3
-	if fopsLevel == fopsPortable {
+	if f := active.f16RowsX4; f == nil {
 		f16RowsX4Go(w, g4, cols, x, y)
 	} else {
 		step := callRows(rb) // a multiple of 4
 		for r := 0; r < g4; r += step {
-			f16RowsX4Arch(&w[r*rb], min(step, g4-r)/4, cols, &x[0], &y[r])
+			f(noescape(&w[r*rb]), min(step, g4-r)/4, cols, noescape(&x[0]), noescape(&y[r]))
 		}
 	}
 	if g4 < rows {

@@ -41,12 +41,12 @@ func BenchmarkHeadStream(b *testing.B) {
 	var act Activation
 	act.Set(testActivation(rand.New(rand.NewPCG(5, 6)), "normal", cols))
 	y := make([]float32, rows)
-	for _, tier := range fopsAvail {
-		if tier == fopsPortable {
+	for _, tier := range floatRows() {
+		if tier == portableRow() {
 			continue // ≈ 2 s per pass
 		}
-		b.Run(tier.String(), func(b *testing.B) {
-			defer useFops(tier)()
+		b.Run(tier.Float, func(b *testing.B) {
+			defer useTier(tier)()
 			p := NewPool(2)
 			defer p.Close()
 			MatVec(p, plain, &act, y)

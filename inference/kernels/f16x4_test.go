@@ -85,7 +85,7 @@ func TestF16RowsX4Tiers(t *testing.T) {
 		x := halfVector(rng, sh.cols)
 		want := make([]float32, sh.rows)
 		f16RowsGo(plain, 2*sh.cols, sh.rows, sh.cols, x, want)
-		eachFops(t, func(t *testing.T, _ fopsTier) {
+		eachFops(t, func(t *testing.T, _ *Tier) {
 			for _, start := range []int{0, 4, 8} {
 				if start >= sh.rows {
 					continue
@@ -165,7 +165,7 @@ func TestMoveToX4(t *testing.T) {
 			for r := range ref {
 				ref[r] = dotF16Go(plain.Row(r), act.h16)
 			}
-			eachFops(t, func(t *testing.T, _ fopsTier) {
+			eachFops(t, func(t *testing.T, _ *Tier) {
 				for _, threads := range []int{1, 3} {
 					p := NewPool(threads)
 					y := make([]float32, rows)
@@ -186,14 +186,14 @@ func TestMoveToX4(t *testing.T) {
 	// others.
 	for _, tc := range []struct {
 		typ    gguf.Type
-		tier   fopsTier
+		tier   *Tier
 		wantX4 bool
 	}{
-		{gguf.TypeF32, fopsAvail[0], false},
-		{gguf.TypeF16, fopsPortable, false},
-		{gguf.TypeF16, fopsAvail[0], fopsAvail[0] != fopsPortable},
+		{gguf.TypeF32, floatRows()[0], false},
+		{gguf.TypeF16, portableRow(), false},
+		{gguf.TypeF16, floatRows()[0], floatRows()[0].Float != "portable"},
 	} {
-		restore := useFops(tc.tier)
+		restore := useTier(tc.tier)
 		m := newTestMatrix(t, rng, tc.typ, 9, 40)
 		orig := append([]byte(nil), m.Data...)
 		a := NewArena(len(orig))
@@ -203,7 +203,7 @@ func TestMoveToX4(t *testing.T) {
 			t.Fatal(err)
 		}
 		if m.X4 != tc.wantX4 || !m.X4 && string(m.Data) != string(orig) {
-			t.Errorf("%s on %s: X4 %v, want %v (or data changed)", tc.typ, tc.tier, m.X4, tc.wantX4)
+			t.Errorf("%s on %s: X4 %v, want %v (or data changed)", tc.typ, tc.tier.Name, m.X4, tc.wantX4)
 		}
 		a.Free()
 	}

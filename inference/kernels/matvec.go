@@ -134,7 +134,7 @@ func rowChunk(rows, threads int) int {
 // chunkBytes bounds the weight bytes of one decode chunk. A decode step streams every matrix once,
 // so the tail of a dynamic split costs up to one chunk on the slowest thread: the head (657 MB) in
 // 8 chunks left one core idle for ≈ 2 ms a token. 512 KB is ≈ 15 µs of streaming, keeps each
-// assembly call far below the ≈ 100 µs that delays GC (kernels.md §6.2), and costs one atomic
+// assembly call far below the ≈ 100 µs that delays GC (docs/kernels.md §4), and costs one atomic
 // increment per chunk.
 const chunkBytes = 512 << 10
 

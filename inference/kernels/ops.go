@@ -9,7 +9,7 @@ import (
 // (ggml-cpu/ops.cpp, vec.h). Functions with a dst and an input accept dst == input.
 //
 // Each has a portable Go reference (…Go, ops_dispatch.go) that defines its result bit for bit;
-// the float tiers (fopsLevel: avx512, avx2, neon) reproduce it in assembly. Where ggml sums in
+// the assembly rows of the dispatch table (dispatch.go) reproduce it. Where ggml sums in
 // float64 (the squares of RMSNorm, the exponentials of Softmax) the canonical order is lane-wise
 // (sumLanes64), and exp is the canonical expf of exp.go instead of the C library's: a SIMD
 // kernel can reproduce neither a sequential float64 sum nor a correctly rounded exp.

@@ -37,9 +37,9 @@ func BenchmarkOps(b *testing.B) {
 		{"T2ActI2S/6912", 7 * 6912, func() { a.Set(x); a.prepareT2(true) }},
 	}
 	for _, c := range cases {
-		for _, tier := range []fopsTier{fopsPortable, fopsAvail[0]} {
-			b.Run(c.name+"/"+tier.String(), func(b *testing.B) {
-				defer useFops(tier)()
+		for _, tier := range []*Tier{portableRow(), floatRows()[0]} {
+			b.Run(c.name+"/"+tier.Float, func(b *testing.B) {
+				defer useTier(tier)()
 				b.SetBytes(int64(c.bytes))
 				for b.Loop() {
 					c.run()

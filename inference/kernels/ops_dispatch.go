@@ -3,13 +3,10 @@ package kernels
 import "math"
 
 // Dispatched element-wise kernels. Each function below is the canonical definition: the
-// portable tier runs its Go loops, the assembly tiers (ops_amd64.s, ops_arm64.s) process the
-// largest multiple of 16 elements (opsArch…) with the same operations in the same order, and the
-// Go loops finish the remaining elements. Element-wise results do not depend on the order; the
-// float64 sums follow sumLanes64.
-
-// asmOps reports whether the assembly tier handles the first n&^15 elements.
-func asmOps(n int) bool { return opsAsm && fopsLevel != fopsPortable && n >= 16 }
+// portable row runs its Go loops, the assembly rows (ops_amd64.s, ops_arm64.s) process the
+// largest multiple of 16 elements (the Tier fields sumSq, scale, …) with the same operations in
+// the same order, and the Go loops finish the remaining elements. Element-wise results do not
+// depend on the order; the float64 sums follow sumLanes64.
 
 // sumLanes64 is the canonical float64 sum of RMSNorm and Softmax: 16 lanes, lane l adding
 // float64(v[i]) (squared: float64(float32(v[i]·v[i]))) for i ≡ l (mod 16) below len(v)&^15 in
@@ -41,8 +38,8 @@ func sumLanes64(v []float32, square bool) float64 {
 func sumSquares(x []float32) float64 {
 	n := len(x) &^ 15
 	var s float64
-	if asmOps(n) {
-		s = opsSumSqArch(&x[0], n)
+	if f := active.sumSq; f != nil && n > 0 {
+		s = f(noescape(&x[0]), n)
 	} else {
 		s = sumLanes64(x[:n], true)
 	}
@@ -56,9 +53,9 @@ func sumSquares(x []float32) float64 {
 func scaleTo(dst, x []float32, s float32) {
 	x = x[:len(dst)]
 	n := 0
-	if asmOps(len(dst)) {
+	if f := active.scale; f != nil && len(dst) >= 16 {
 		n = len(dst) &^ 15
-		opsScaleArch(&dst[0], &x[0], n, s)
+		f(noescape(&dst[0]), noescape(&x[0]), n, s)
 	}
 	for i := n; i < len(dst); i++ {
 		dst[i] = x[i] * s
@@ -69,9 +66,9 @@ func scaleTo(dst, x []float32, s float32) {
 func scaleMulTo(dst, x, w []float32, s float32) {
 	x, w = x[:len(dst)], w[:len(dst)]
 	n := 0
-	if asmOps(len(dst)) {
+	if f := active.scaleMul; f != nil && len(dst) >= 16 {
 		n = len(dst) &^ 15
-		opsScaleMulArch(&dst[0], &x[0], &w[0], n, s)
+		f(noescape(&dst[0]), noescape(&x[0]), noescape(&w[0]), n, s)
 	}
 	for i := n; i < len(dst); i++ {
 		dst[i] = float32(x[i]*s) * w[i]
@@ -82,9 +79,9 @@ func scaleMulTo(dst, x, w []float32, s float32) {
 func mulTo(dst, x []float32) {
 	x = x[:len(dst)]
 	n := 0
-	if asmOps(len(dst)) {
+	if f := active.mul; f != nil && len(dst) >= 16 {
 		n = len(dst) &^ 15
-		opsMulArch(&dst[0], &x[0], n)
+		f(noescape(&dst[0]), noescape(&x[0]), n)
 	}
 	for i := n; i < len(dst); i++ {
 		dst[i] *= x[i]
@@ -95,9 +92,9 @@ func mulTo(dst, x []float32) {
 func addTo(dst, x []float32) {
 	x = x[:len(dst)]
 	n := 0
-	if asmOps(len(dst)) {
+	if f := active.add; f != nil && len(dst) >= 16 {
 		n = len(dst) &^ 15
-		opsAddArch(&dst[0], &x[0], n)
+		f(noescape(&dst[0]), noescape(&x[0]), n)
 	}
 	for i := n; i < len(dst); i++ {
 		dst[i] += x[i]
@@ -107,9 +104,9 @@ func addTo(dst, x []float32) {
 // relu2To sets x[i] = x[i]² for x[i] > 0, else +0 (NaN gives 0, as max(x, 0) with x first).
 func relu2To(x []float32) {
 	n := 0
-	if asmOps(len(x)) {
+	if f := active.relu2; f != nil && len(x) >= 16 {
 		n = len(x) &^ 15
-		opsReLU2Arch(&x[0], n)
+		f(noescape(&x[0]), n)
 	}
 	for i := n; i < len(x); i++ {
 		if v := x[i]; v > 0 {
@@ -123,9 +120,9 @@ func relu2To(x []float32) {
 // siluTo sets x[i] = x[i] / (1 + expf(−x[i])).
 func siluTo(x []float32) {
 	n := 0
-	if asmOps(len(x)) {
+	if f := active.silu; f != nil && len(x) >= 16 {
 		n = len(x) &^ 15
-		opsSiLUArch(&x[0], n)
+		f(noescape(&x[0]), n)
 	}
 	for i := n; i < len(x); i++ {
 		v := x[i]
@@ -137,9 +134,9 @@ func siluTo(x []float32) {
 func maxF32(x []float32) float32 {
 	m := float32(math.Inf(-1))
 	n := 0
-	if asmOps(len(x)) {
+	if f := active.maxF32; f != nil && len(x) >= 16 {
 		n = len(x) &^ 15
-		m = opsMaxArch(&x[0], n)
+		m = f(noescape(&x[0]), n)
 	}
 	for _, v := range x[n:] {
 		m = max(m, v)
@@ -151,8 +148,8 @@ func maxF32(x []float32) float32 {
 func expSum(x []float32, m float32) float64 {
 	n := len(x) &^ 15
 	var s float64
-	if asmOps(n) {
-		s = opsExpSumArch(&x[0], n, m)
+	if f := active.expSum; f != nil && n > 0 {
+		s = f(noescape(&x[0]), n, m)
 	} else {
 		for i := range x[:n] {
 			x[i] = expf(x[i] - m)
@@ -173,9 +170,9 @@ func ropeTable(x []float32, nHeads, headDim int, cs, sn []float32) {
 	half := headDim / 2
 	cs, sn = cs[:half], sn[:half]
 	n := 0
-	if asmOps(half) && nHeads > 0 {
+	if f := active.rope; f != nil && half >= 16 && nHeads > 0 {
 		n = half &^ 15
-		opsRoPEArch(&x[0], nHeads, headDim, n, &cs[0], &sn[0])
+		f(noescape(&x[0]), nHeads, headDim, n, noescape(&cs[0]), noescape(&sn[0]))
 	}
 	for h := 0; h < nHeads; h++ {
 		v := x[h*headDim : (h+1)*headDim]

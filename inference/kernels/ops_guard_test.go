@@ -12,7 +12,7 @@ import (
 // TestOpsGuardPages places the inputs and outputs of the element-wise kernels against
 // inaccessible pages, so that a read or write past either end faults.
 func TestOpsGuardPages(t *testing.T) {
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		rng := rand.New(rand.NewPCG(83, 84))
 		for _, atEnd := range []bool{true, false} {
 			for _, n := range []int{16, 17, 256, 512, 2560} {

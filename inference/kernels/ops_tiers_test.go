@@ -60,7 +60,7 @@ func opsSame(t *testing.T, what string, got, want []float32) {
 
 // onPortable runs f on the portable tier.
 func onPortable(f func()) {
-	defer useFops(fopsPortable)()
+	defer useTier(portableRow())()
 	f()
 }
 
@@ -107,10 +107,10 @@ func TestOpsTiers(t *testing.T) {
 				y := opsInput(rng, n, 1, o.special, o.nan)
 				want := slices.Clone(x)
 				onPortable(func() { o.run(want, y) })
-				eachFopsQuiet(func(tier fopsTier) {
+				eachFopsQuiet(func(tier *Tier) {
 					got := slices.Clone(x)
 					o.run(got, y)
-					opsSame(t, fmt.Sprintf("%s %s n=%d trial %d", tier, o.name, n, trial), got, want)
+					opsSame(t, fmt.Sprintf("%s %s n=%d trial %d", tier.Float, o.name, n, trial), got, want)
 				})
 			}
 		}
@@ -118,11 +118,11 @@ func TestOpsTiers(t *testing.T) {
 }
 
 // eachFopsQuiet runs f once per available assembly tier, the tier switched on.
-func eachFopsQuiet(f func(tier fopsTier)) {
-	for _, tier := range fopsAvail {
-		if tier != fopsPortable {
+func eachFopsQuiet(f func(tier *Tier)) {
+	for _, tier := range floatRows() {
+		if tier != portableRow() {
 			func() {
-				defer useFops(tier)()
+				defer useTier(tier)()
 				f(tier)
 			}()
 		}
@@ -139,10 +139,10 @@ func TestRoPETiers(t *testing.T) {
 			x := opsInput(rng, heads*hd, 3, true, true)
 			want := slices.Clone(x)
 			onPortable(func() { RoPENeoxTable(want, heads, hd, cs, sn) })
-			eachFopsQuiet(func(tier fopsTier) {
+			eachFopsQuiet(func(tier *Tier) {
 				got := slices.Clone(x)
 				RoPENeoxTable(got, heads, hd, cs, sn)
-				opsSame(t, fmt.Sprintf("%s RoPE %d×%d", tier, heads, hd), got, want)
+				opsSame(t, fmt.Sprintf("%s RoPE %d×%d", tier.Float, heads, hd), got, want)
 			})
 		}
 	}
@@ -161,11 +161,11 @@ func TestQuantizeTiers(t *testing.T) {
 			}
 			var want quant.I8Row
 			quant.QuantizeI8(x, &want)
-			eachFopsQuiet(func(tier fopsTier) {
+			eachFopsQuiet(func(tier *Tier) {
 				var got quant.I8Row
 				quantizeI8(x, &got)
 				if !slices.Equal(got.Q, want.Q) || got.Sum != want.Sum || math.Float32bits(got.Scale) != math.Float32bits(want.Scale) {
-					t.Fatalf("%s I8 n=%d trial %d: sum %d scale %g, want %d %g", tier, n, trial, got.Sum, got.Scale, want.Sum, want.Scale)
+					t.Fatalf("%s I8 n=%d trial %d: sum %d scale %g, want %d %g", tier.Float, n, trial, got.Sum, got.Scale, want.Sum, want.Scale)
 				}
 			})
 			if n%quant.QK != 0 {
@@ -180,13 +180,13 @@ func TestQuantizeTiers(t *testing.T) {
 			}
 			var wantK quant.Q8K
 			quant.QuantizeQ8K(x, &wantK)
-			eachFopsQuiet(func(tier fopsTier) {
+			eachFopsQuiet(func(tier *Tier) {
 				var got quant.Q8K
 				quantizeQ8K(x, &got)
 				if !slices.Equal(got.Q, wantK.Q) || !slices.Equal(got.Sum, wantK.Sum) {
-					t.Fatalf("%s Q8K n=%d trial %d: values differ", tier, n, trial)
+					t.Fatalf("%s Q8K n=%d trial %d: values differ", tier.Float, n, trial)
 				}
-				opsSame(t, fmt.Sprintf("%s Q8K d n=%d", tier, n), got.D, wantK.D)
+				opsSame(t, fmt.Sprintf("%s Q8K d n=%d", tier.Float, n), got.D, wantK.D)
 			})
 		}
 	}
@@ -219,13 +219,13 @@ func TestT2ActTiers(t *testing.T) {
 					}
 				}
 			}
-			eachFopsQuiet(func(tier fopsTier) {
+			eachFopsQuiet(func(tier *Tier) {
 				var got Activation
 				got.Set(x)
 				got.prepareT2(i2s)
 				if !slices.Equal(got.t2.p, want.t2.p) || !slices.Equal(got.t2.c, want.t2.c) ||
 					!slices.Equal(got.t2.d, want.t2.d) || got.t2.sumq != want.t2.sumq || got.t2.s != want.t2.s {
-					t.Fatalf("%s T2 activation n=%d i2s=%v differs", tier, n, i2s)
+					t.Fatalf("%s T2 activation n=%d i2s=%v differs", tier.Float, n, i2s)
 				}
 			})
 		}
@@ -285,7 +285,7 @@ func TestOpsNoAllocs(t *testing.T) {
 	x := opsInput(rand.New(rand.NewPCG(81, 82)), 2560, 1, false, false)
 	y := slices.Clone(x)
 	var a Activation
-	eachFops(t, func(t *testing.T, _ fopsTier) {
+	eachFops(t, func(t *testing.T, _ *Tier) {
 		n := testing.AllocsPerRun(10, func() {
 			RMSNorm(y, x, x, 1e-5)
 			Softmax(y)

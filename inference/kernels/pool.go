@@ -11,7 +11,7 @@ import (
 // takes part in every loop, so a Pool of n threads starts n−1 workers.
 //
 // A decode step runs about 150 loops of 20–100 µs each, so waking sleeping goroutines for each
-// would cost more than the work (shared/kernels.md §6.5). Workers therefore spin on a generation
+// would cost more than the work (docs/kernels.md §5). Workers therefore spin on a generation
 // counter for a while after each loop (spinFor) and only then park on a channel; the caller
 // spins while the last chunks finish. Between requests the workers sleep and cost nothing.
 //

@@ -16,24 +16,10 @@ import (
 // The integer sums use the sign trick (|w| unsigned × sign-adjusted signed operand); it is exact
 // because the activations are quantized to [−127, 127] (quant.Q80, quant.Q8K), never −128.
 
-// qKind names an assembly row dot: qRowsArch(k, w, stride, rows, nb, q, d, y) multiplies rows
-// rows of weights (stride bytes apart, nb blocks each) by the activation q (int8, nb blocks)
-// with scales d, writing y[0:rows]; rows a positive multiple of 4, nb ≥ 1, a stride of 0 repeats
-// one row (the wrappers use it for the last rows of a matrix). qKernel returns qNone when the
-// portable code runs. (A kind rather than a func value, so that y can stay on the stack.)
-type qKind uint8
-
-const (
-	qNone qKind = iota
-	q80AVX2
-	q80VNNI
-	q6kAVX2
-	q6kVNNI
-	q80NEON
-	q80Dot
-	q6kNEON
-	q6kDot
-)
+// The row dots of the table (Tier.q80Rows, q6kRows; nil: the portable code) multiply rows rows
+// of weights (stride bytes apart, nb blocks each) by the activation q (int8, nb blocks) with
+// scales d, writing y[0:rows]; rows a positive multiple of 4, nb ≥ 1, a stride of 0 repeats one
+// row (the wrappers use it for the last rows of a matrix).
 
 // q80Rows sets y[r] = dotQ8_0(row r) for r < rows, rows stride bytes apart.
 func q80Rows(w []byte, stride, rows int, a *quant.Q80, y []float32) {
@@ -42,8 +28,8 @@ func q80Rows(w []byte, stride, rows int, a *quant.Q80, y []float32) {
 		return
 	}
 	checkRows("q80Rows", len(w), stride, rows, nb*quant.BlockBytesQ8_0, len(a.Q)/quant.QK8_0, nb, len(y))
-	if k := qKernel(gguf.TypeQ8_0); k != qNone && nb > 0 {
-		qRowsAsm(k, w, stride, rows, nb, nb*quant.BlockBytesQ8_0, unsafe.SliceData(a.Q), unsafe.SliceData(a.D), y)
+	if f := active.q80Rows; f != nil && nb > 0 {
+		qRowsAsm(f, w, stride, rows, nb, nb*quant.BlockBytesQ8_0, unsafe.SliceData(a.Q), unsafe.SliceData(a.D), y)
 		return
 	}
 	q80RowsGo(w, stride, rows, a, y)
@@ -64,8 +50,8 @@ func q6kRows(w []byte, stride, rows int, a *quant.Q8K, y []float32) {
 		return
 	}
 	checkRows("q6kRows", len(w), stride, rows, nb*quant.BlockBytesQ6_K, len(a.Q)/quant.QK, nb, len(y))
-	if k := qKernel(gguf.TypeQ6_K); k != qNone && nb > 0 {
-		qRowsAsm(k, w, stride, rows, nb, nb*quant.BlockBytesQ6_K, unsafe.SliceData(a.Q), unsafe.SliceData(a.D), y)
+	if f := active.q6kRows; f != nil && nb > 0 {
+		qRowsAsm(f, w, stride, rows, nb, nb*quant.BlockBytesQ6_K, unsafe.SliceData(a.Q), unsafe.SliceData(a.D), y)
 		return
 	}
 	q6kRowsGo(w, stride, rows, a, y)
@@ -82,15 +68,16 @@ func q6kRowsGo(w []byte, stride, rows int, a *quant.Q8K, y []float32) {
 // qRowsAsm runs an assembly kernel over the rows (bounds already checked): groups of 4 rows in
 // calls of at most f16CallBytes of weights, then each remaining row as a group of 4 copies of
 // itself (stride 0) into a scratch, so that every row goes through the same code.
-func qRowsAsm(k qKind, w []byte, stride, rows, nb, rb int, q *int8, d *float32, y []float32) {
+func qRowsAsm(f func(w *byte, stride, rows, nb int, q *int8, d *float32, y *float32), w []byte, stride, rows, nb, rb int, q *int8, d *float32, y []float32) {
 	full := rows &^ 3
 	step := callRows(rb)
+	q, d = noescape(q), noescape(d)
 	for r := 0; r < full; r += step {
-		qRowsArch(k, &w[r*stride], stride, min(step, full-r), nb, q, d, &y[r])
+		f(noescape(&w[r*stride]), stride, min(step, full-r), nb, q, d, noescape(&y[r]))
 	}
 	var tmp [4]float32
 	for r := full; r < rows; r++ {
-		qRowsArch(k, &w[r*stride], 0, 4, nb, q, d, &tmp[0])
+		f(noescape(&w[r*stride]), 0, 4, nb, q, d, noescape(&tmp[0]))
 		y[r] = tmp[0]
 	}
 }

@@ -172,7 +172,7 @@ func putT1Scratch(slot int) {
 // t1ChunkRows is the number of rows expanded at a time.
 func t1ChunkRows(groups int) int { return max(1, t1ChunkBytes/(groups*GroupBytes)) }
 
-// gemvT1Go is the portable reference of the fused T1 GEMV (Impl.gemvT1): gemvTQGo on the
+// gemvT1Go is the portable reference of the fused T1 GEMV (Tier.gemvT1): gemvTQGo on the
 // expanded rows, so a fused kernel is checked against the expand path by construction.
 func gemvT1Go(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
 	rb := T1RowBytes(groups)
@@ -183,7 +183,7 @@ func gemvT1Go(codes []byte, rows, groups int, p []int8, c []int32, sb []float32,
 	}
 }
 
-// gemmT1Go is the portable reference of the fused T1 GEMM (Impl.gemmT1).
+// gemmT1Go is the portable reference of the fused T1 GEMM (Tier.gemmT1).
 func gemmT1Go(codes []byte, rows, groups, ntok int, p []int8, c []int32, sb []float32, y []float32, yStride int) {
 	for t := 0; t < ntok; t++ {
 		gemvT1Go(codes, rows, groups, p[t*groups*256:], c[t*groups*16:], sb[t*groups:], 0, y[t*yStride:])

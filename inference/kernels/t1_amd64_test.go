@@ -68,7 +68,7 @@ func t1CheckFused(t *testing.T, k *tqCase, t1 []byte, yAlloc func(n int) []float
 	t.Helper()
 	n := 0
 	want := make([]float32, k.yLen())
-	for _, im := range tiers {
+	for _, im := range asmTiers() {
 		if im.gemvT1 == nil {
 			continue
 		}

@@ -102,7 +102,7 @@ func TestT1DecodesToT2(t *testing.T) {
 	}
 }
 
-func tierByName(t *testing.T, name string) *Impl {
+func tierByName(t *testing.T, name string) *Tier {
 	t.Helper()
 	s := choose(name)
 	if s.Impl.Name != name {
@@ -217,7 +217,7 @@ func sameBitsRows(a, b [][]float32) error {
 }
 
 // withoutFusedT1 makes im take the expand path for T1 until the returned function runs.
-func withoutFusedT1(im *Impl) (restore func()) {
+func withoutFusedT1(im *Tier) (restore func()) {
 	gemv, gemm := im.gemvT1, im.gemmT1
 	im.gemvT1, im.gemmT1 = nil, nil
 	return func() { im.gemvT1, im.gemmT1 = gemv, gemm }
@@ -226,14 +226,14 @@ func withoutFusedT1(im *Impl) (restore func()) {
 // t1Path is one way a tier multiplies T1 matrices.
 type t1Path struct {
 	name string
-	set  func(*Impl) (undo func())
+	set  func(*Tier) (undo func())
 }
 
 // t1Paths lists the T1 paths of im: its fused kernels when it has them, and the expand path.
-func t1Paths(im *Impl) []t1Path {
+func t1Paths(im *Tier) []t1Path {
 	expand := t1Path{"expand", withoutFusedT1}
 	if im.gemvT1 == nil {
 		return []t1Path{expand}
 	}
-	return []t1Path{{"fused", func(*Impl) func() { return func() {} }}, expand}
+	return []t1Path{{"fused", func(*Tier) func() { return func() {} }}, expand}
 }

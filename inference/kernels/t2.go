@@ -11,7 +11,7 @@ import (
 )
 
 // T2 is the in-memory layout that TQ2_0, TQ1_0 and I2_S weights are repacked into at load, so
-// that one family of kernels serves all three (shared/kernels.md §0, §3):
+// that one family of kernels serves all three (docs/kernels.md §2):
 //
 //   - each row is Groups groups of 256 weights, each group 64 bytes of 2-bit codes (code = t+1),
 //     64-byte aligned, with TQ2_0's bit order: byte j of a group holds, in bits 2n..2n+1, the

@@ -2,7 +2,7 @@ package kernels
 
 import "github.com/aria-node/aria/inference/quant"
 
-// t2Act is an activation prepared for the T2 kernels (shared/kernels.md §2.1): the int8 values
+// t2Act is an activation prepared for the T2 kernels (docs/kernels.md §2): the int8 values
 // in the permuted block layout P — for group g, plane n ∈ 0..3 is 64 bytes holding elements
 // [32n, 32n+32) then [128+32n, 128+32n+32) of the group — so that code byte j, bit pair n of a
 // T2 group multiplies P[64n + j] on every ISA.

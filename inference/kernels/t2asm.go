@@ -26,8 +26,8 @@ const noGroupLimit = int(^uint(0) >> 1)
 // rows or groups, odd strides, rows too long for the routine) to the portable code, split
 // batches of more than MaxGemmTokens tokens, and send one-token GEMMs to the GEMV, which
 // shares activation loads between more rows.
-func asmTier(name, detail string, a asmT2) *Impl {
-	im := &Impl{Name: name, Detail: detail, decodeT1: decodeT1Go}
+func asmTier(name, detail string, a asmT2) *Tier {
+	im := &Tier{Name: name, Detail: detail, Float: "portable", decodeT1: decodeT1Go}
 	if a.decodeT1 != nil {
 		im.decodeT1 = asmDecodeT1(a.decodeT1)
 	}
@@ -90,7 +90,7 @@ func asmDecodeT1(f func(dst, src *byte, rows, groups int)) decodeT1Func {
 
 // asmT1 wraps fused T1 kernels (gemvT1/gemmT1: gemvTQ/gemmTQ reading T1 rows) of the tier
 // whose gemvTQ is gemvTQ, with the checks and fallbacks of asmTier.
-func asmT1(im *Impl, gemv func(t1 *byte, rows, groups int, p *int8, c *int32, sb *float32, sbStride int, y *float32),
+func asmT1(im *Tier, gemv func(t1 *byte, rows, groups int, p *int8, c *int32, sb *float32, sbStride int, y *float32),
 	gemm func(t1 *byte, rows, groups, ntok int, p *int8, c *int32, sb *float32, y *float32, yStride int)) {
 	im.gemvT1 = func(codes []byte, rows, groups int, p []int8, c []int32, sb []float32, sbStride int, y []float32) {
 		if rows <= 0 || groups <= 0 || sbStride < 0 {

@@ -2,4 +2,5 @@
 
 package kernels
 
-func archTiers() []*Impl { return nil }
+// archTiers: without assembly the portable row is the only one.
+func archTiers() []*Tier { return nil }

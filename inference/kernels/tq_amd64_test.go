@@ -204,7 +204,7 @@ func tqCompareY(t *testing.T, what string, k *tqCase, got, want []float32) {
 func tqCheckTiers(t *testing.T, k *tqCase, yAlloc func(n int) []float32) {
 	t.Helper()
 	want := make([]float32, k.yLen())
-	for _, im := range tiers {
+	for _, im := range asmTiers() {
 		// GEMV, TQ (token 0's activations, sbStride as the case says).
 		tqFillSentinel(want)
 		gemvTQGo(k.codes, k.rows, k.groups, k.p, k.c, k.sb, k.sbStride, want)
@@ -243,7 +243,7 @@ func tqHeapY(n int) []float32 { return make([]float32, n) }
 // Random shapes: rows 1–70, groups 1–30, uniform and per-(row, group) scales, ntok 1–4,
 // yStride ≥ rows, every kind of data.
 func TestT2TiersRandom(t *testing.T) {
-	if len(tiers) == 0 {
+	if len(asmTiers()) == 0 {
 		t.Skip("no assembly tier on this CPU / build")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -269,7 +269,7 @@ func TestT2TiersRandom(t *testing.T) {
 
 // The shapes of BitNet b1.58 2B4T (K = 2560 and 6912) with chunk-sized row counts.
 func TestT2TiersModelShapes(t *testing.T) {
-	if len(tiers) == 0 {
+	if len(asmTiers()) == 0 {
 		t.Skip("no assembly tier on this CPU / build")
 	}
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -312,7 +312,7 @@ func (g *tqGuardPages) free() {
 // No tier reads codes, P, C, scales or sums past their ends (or before their starts), nor
 // writes past y.
 func TestT2TiersGuardPages(t *testing.T) {
-	if len(tiers) == 0 {
+	if len(asmTiers()) == 0 {
 		t.Skip("no assembly tier on this CPU / build")
 	}
 	rng := rand.New(rand.NewPCG(15, 16))
@@ -335,7 +335,7 @@ func TestT2TiersGuardPages(t *testing.T) {
 // kernels.
 func TestT2TiersDegenerate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
-	for _, im := range tiers {
+	for _, im := range asmTiers() {
 		k := newTQCase(rng, tqHeapAlloc{rng}, 5, 3, 1, 0, 5, tqDataRandom)
 		im.gemvTQ(k.codes, 0, 3, k.p, k.c, k.sb, 0, nil)
 		im.gemvI2S(k.codes, 0, 3, k.p, 0, 1, 1, nil)
@@ -366,7 +366,7 @@ func FuzzT2Tiers(f *testing.F) {
 	f.Add([]byte{69, 29, 3, 1, 4, 255, 255, 255, 128, 128, 127})
 	f.Add([]byte{0, 0, 0, 2, 1, 0x55})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) < 6 || len(tiers) == 0 {
+		if len(data) < 6 || len(asmTiers()) == 0 {
 			return
 		}
 		rows, groups, ntok := 1+int(data[0])%70, 1+int(data[1])%30, 1+int(data[2])%MaxGemmTokens
@@ -399,13 +399,13 @@ func TestT2AsmGemmOneToken(t *testing.T) {
 		i2s  func(codes *byte, rows, groups, ntok int, p *int8, sumq *int32, s *float32, ws float32, y *float32, yStride int)
 	}
 	var list []gemms
-	for _, im := range tiers {
-		switch im {
-		case tierAVX512:
+	for _, im := range asmTiers() {
+		switch im.Name {
+		case "avx512":
 			list = append(list, gemms{im.Name, gemmTQAVX512, gemmI2SAVX512})
-		case tierAVXVNNI:
+		case "avxvnni":
 			list = append(list, gemms{im.Name, gemmTQAVXVNNI, gemmI2SAVXVNNI})
-		case tierAVX2:
+		case "avx2":
 			list = append(list, gemms{im.Name, gemmTQAVX2, gemmI2SAVX2})
 		}
 	}

@@ -2,22 +2,10 @@
 
 package kernels
 
-// The arm64 NEON tiers of the T2 kernels (tq_arm64.s), bit-identical to the portable ones in
-// t2gemv.go:
-//   - neondot: SDOT (FEAT_DotProd: Cortex-A55/A76+, Neoverse, Apple M1+, Graviton 2+);
-//   - neon:    SMULL/SMLAL into int16 + SADALP, any ARMv8-A with Advanced SIMD (Cortex-A53/A72).
-//
-// asmTier (t2asm.go) wraps the routines: bounds checks, portable fallbacks for degenerate
-// shapes, and one-token GEMMs sent to the GEMV, which shares activation loads between four rows.
-
-var (
-	neonDotTier = asmTier("neondot", "NEON + dot product (SDOT, FEAT_DotProd)", asmT2{
-		gemvTQ: gemvTQDot, gemvI2S: gemvI2SDot, gemmTQ: gemmTQDot, gemmI2S: gemmI2SDot,
-		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1Neon})
-	neonTier = asmTier("neon", "NEON (SMULL/SMLAL, SADALP)", asmT2{
-		gemvTQ: gemvTQNeon, gemvI2S: gemvI2SNeon, gemmTQ: gemmTQNeon, gemmI2S: gemmI2SNeon,
-		gemvI2SGroups: noGroupLimit, gemmI2SGroups: noGroupLimit, decodeT1: decodeT1Neon})
-)
+// The arm64 T2 kernels (tq_arm64.s), bit-identical to the portable ones in t2gemv.go and put in
+// the rows of tiers_arm64.go: SDOT for neondot, SMULL/SMLAL into int16 + SADALP for neon.
+// asmTier (t2asm.go) wraps them: bounds checks, portable fallbacks for degenerate shapes, and
+// one-token GEMMs sent to the GEMV, which shares activation loads between four rows.
 
 // Assembly (tq_arm64.s). Preconditions: rows ≥ 1, groups ≥ 1, every pointer covers what the
 // portable kernel would read or write; for the GEMMs 2 ≤ ntok ≤ 4.

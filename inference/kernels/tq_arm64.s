@@ -4,7 +4,7 @@
 
 // NEON T2 kernels for arm64. Each function computes exactly the bits of its portable
 // counterpart in t2gemv.go (gemvTQGo, gemvI2SGo, gemmTQGo, gemmI2SGo); see the contract there
-// and shared/kernels.md §2.1–2.2.
+// and docs/kernels.md §2–3.
 //
 // Lanes. A 64-byte code group is four 16-byte slices r = 0..3. For slice r the four bit planes
 // n = 0..3 (plane 0 = z & 3, planes 1–2 = (z >> 2n) & 3, plane 3 = z >> 6) multiply the P slices

@@ -26,7 +26,7 @@ import (
 // llvm-mc.
 
 // a64Tiers returns the arm64 tiers this CPU registers.
-func a64Tiers(t *testing.T) []*Impl {
+func a64Tiers(t *testing.T) []*Tier {
 	t.Helper()
 	got := archTiers()
 	if len(got) == 0 {
@@ -211,7 +211,7 @@ func a64SameBits(a, b []float32) int {
 
 // a64Check runs the four kernels of tier on k against the portable ones, comparing every output
 // float (and the untouched gaps between GEMM rows) bit for bit.
-func a64Check(t *testing.T, tier *Impl, k *a64Case, alloc a64Alloc, what string) {
+func a64Check(t *testing.T, tier *Tier, k *a64Case, alloc a64Alloc, what string) {
 	t.Helper()
 	fail := func(kernel string, i int, got, want []float32) {
 		t.Helper()

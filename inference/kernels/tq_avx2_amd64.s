@@ -6,7 +6,7 @@
 #define PFDIST 4096
 
 // T2 ternary kernels, AVX2 tier (VEX ymm, Y0–Y15): VPMADDUBSW. Bit-exact with the portable
-// kernels of t2gemv.go (contract there; shared/kernels.md §2.1–2.3). The wrappers in tq_amd64.go
+// kernels of t2gemv.go (contract there; docs/kernels.md §2–3). The wrappers in t2asm.go
 // check bounds and call with rows ≥ 1, groups ≥ 1, 1 ≤ ntok ≤ 4.
 //
 // A 64-byte group is two 32-byte halves: half h (byte offset h = 0 or 32) gives the int32 lanes

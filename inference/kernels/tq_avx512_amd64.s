@@ -4,7 +4,7 @@
 
 // T2 ternary kernels, AVX-512 tier (F, BW, VL, VNNI): zmm VPDPBUSD, one 64-byte code group per
 // instruction. They compute exactly the bits of the portable kernels in t2gemv.go (see the
-// contract there and shared/kernels.md §2.1–2.3); the Go wrappers in tq_amd64.go check the
+// contract there and docs/kernels.md §2–3); the Go wrappers in t2asm.go check the
 // slice bounds and call these with rows ≥ 1, groups ≥ 1, 1 ≤ ntok ≤ 4.
 //
 // Go operand order: VPDPBUSD signed(zmm/m512), unsigned(zmm), acc — the codes are the unsigned

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// Benchmarks of the raw T2 kernels of every tier (shared/kernels.md §7.1), called directly (no
+// Benchmarks of the raw T2 kernels of every tier (docs/kernels.md §8), called directly (no
 // pool), single-threaded except DRAMx2:
 //
 //   - L2: 160 rows × 10 groups (K = 2560), 100 KB of codes, one call per iteration — the
@@ -99,7 +99,7 @@ func newTQBenchAct(rng *rand.Rand, groups, ntok int) *tqBenchAct {
 }
 
 // tqBenchImpls is every tier of this CPU, then the portable one.
-func tqBenchImpls() []*Impl { return append(append([]*Impl(nil), tiers...), portable) }
+func tqBenchImpls() []*Tier { return tiers }
 
 func BenchmarkT2Kernels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(21, 22))
@@ -109,18 +109,18 @@ func BenchmarkT2Kernels(b *testing.B) {
 	y := make([]float32, tqBenchTokens*tqBenchDRAMRows)
 	kernels := []struct {
 		name string
-		run  func(im *Impl, codes []byte, rows int, y []float32)
+		run  func(im *Tier, codes []byte, rows int, y []float32)
 	}{
-		{"gemvTQ", func(im *Impl, codes []byte, rows int, y []float32) {
+		{"gemvTQ", func(im *Tier, codes []byte, rows int, y []float32) {
 			im.gemvTQ(codes, rows, tqBenchGroups, act.p, act.c, act.sb, 0, y)
 		}},
-		{"gemvI2S", func(im *Impl, codes []byte, rows int, y []float32) {
+		{"gemvI2S", func(im *Tier, codes []byte, rows int, y []float32) {
 			im.gemvI2S(codes, rows, tqBenchGroups, act.p, act.sumq[0], act.s[0], 0.7, y)
 		}},
-		{"gemmTQ4", func(im *Impl, codes []byte, rows int, y []float32) {
+		{"gemmTQ4", func(im *Tier, codes []byte, rows int, y []float32) {
 			im.gemmTQ(codes, rows, tqBenchGroups, tqBenchTokens, act.p, act.c, act.sb, y, tqBenchDRAMRows)
 		}},
-		{"gemmI2S4", func(im *Impl, codes []byte, rows int, y []float32) {
+		{"gemmI2S4", func(im *Tier, codes []byte, rows int, y []float32) {
 			im.gemmI2S(codes, rows, tqBenchGroups, tqBenchTokens, act.p, act.sumq, act.s, 0.7, y, tqBenchDRAMRows)
 		}},
 	}
@@ -162,7 +162,7 @@ func BenchmarkT2Kernels(b *testing.B) {
 	}
 	// Both cores streaming (as decode does), each through its own matrices; for reference.
 	for _, im := range tqBenchImpls() {
-		if im == portable {
+		if im == portableRow() {
 			continue
 		}
 		for _, k := range kernels[:2] {
