@@ -39,7 +39,7 @@ type Engine struct {
 	// TemplateErr says why the file's chat template could not be used (Template is nil then).
 	TemplateErr error
 	Pool        *kernels.Pool
-	runner      *Runner // Pool, shared step by step by sessions and stages
+	runner      *Runner       // Pool, shared step by step by sessions and stages
 	renders     chan struct{} // template renders running (see Prepare)
 }
 
