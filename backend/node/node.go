@@ -216,7 +216,7 @@ type observer struct {
 func (o observer) Token(id string, t inference.Token) {
 	o.Meter.Token(id, t)
 	if t.Text != "" {
-		o.bus.Publish("token", map[string]string{"id": id, "text": t.Text})
+		o.bus.Publish("token", events.Token{ID: id, Text: t.Text})
 	}
 }
 
