@@ -2,6 +2,8 @@
 // own JSON endpoints (/api/…, mounted by the node), and, in browser mode, the built frontend.
 package api
 
+//go:generate go run ./tsgen
+
 import (
 	"context"
 	"crypto/subtle"
