@@ -34,7 +34,7 @@ func TestGeneratedIsCurrent(t *testing.T) {
 		}
 		return "(end of file)"
 	}
-	t.Fatalf("%s is stale: the Go contract types changed.\nfirst difference at line %d:\n  committed: %s\n  generated: %s\nregenerate it with: go run ./backend/api/tsgen (or go generate ./backend/api), then commit it",
+	t.Fatalf("%s is stale (the Go contract types changed, or it was edited by hand).\nfirst difference at line %d:\n  committed: %s\n  generated: %s\nregenerate it with: go run ./backend/api/tsgen (or go generate ./backend/api), then commit it",
 		Output, i+1, line(gl), line(wl))
 }
 
