@@ -2,6 +2,8 @@
 // own JSON endpoints (/api/…, mounted by the node), and, in browser mode, the built frontend.
 package api
 
+//go:generate go run ./tsgen
+
 import (
 	"context"
 	"crypto/subtle"
@@ -53,10 +55,11 @@ type Options struct {
 	AllowedHosts []string
 	// Mounts adds handlers under /api/ (path → handler), e.g. "/api/events".
 	Mounts map[string]http.Handler
-	// Status adds fields to GET /api/status.
-	Status func() map[string]any
-	// Extra returns the "aria" object of a finished request (metering), or nil.
-	Extra func(id string) any
+	// Status adds the node's fields to GET /api/status.
+	Status func() NodeStatus
+	// Extra returns the meter's figures for a finished request (the energy part of the
+	// "aria" object), or nil.
+	Extra func(id string) *Energy
 	// Static is the built frontend, served at / (nil: none).
 	Static  fs.FS
 	Version string
@@ -80,10 +83,10 @@ func New(o Options) *Handler {
 		h.mux.Handle(p, mh)
 	}
 	h.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, typeNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		WriteError(w, http.StatusNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, typeNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		WriteError(w, http.StatusNotFound, "unknown_url", "", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	if o.Static != nil {
 		h.mux.Handle("/", spa(o.Static))
@@ -96,13 +99,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.o.Loopback && !h.allowedHost(r.Host) {
 		// DNS rebinding: without this, a web page whose name resolves to 127.0.0.1 is
 		// same-origin with itself and drives the node (its Origin matches its Host).
-		writeError(w, http.StatusForbidden, typeAuth, "host_not_allowed", "", "requests for the host "+strconv.Quote(r.Host)+" are not allowed: this node answers only to 127.0.0.1, localhost and [::1] (add a name with --allowed-host)")
+		WriteError(w, http.StatusForbidden, "host_not_allowed", "", "requests for the host "+strconv.Quote(r.Host)+" are not allowed: this node answers only to 127.0.0.1, localhost and [::1] (add a name with --allowed-host)")
 		return
 	}
 	if o := r.Header.Get("Origin"); api && o != "" && !allowedOrigin(o, r.Host) {
 		// A web page from elsewhere must not drive the local node: browsers send "simple"
 		// cross-origin POSTs without a preflight, so CORS alone would not stop it.
-		writeError(w, http.StatusForbidden, typeAuth, "origin_not_allowed", "", "requests from the web origin "+o+" are not allowed")
+		WriteError(w, http.StatusForbidden, "origin_not_allowed", "", "requests from the web origin "+o+" are not allowed")
 		return
 	}
 	if cors(w, r) {
@@ -110,7 +113,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if api && h.o.RequireAuth && !h.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="aria"`)
-		writeError(w, http.StatusUnauthorized, typeAuth, "invalid_api_key", "", "missing or wrong API key: send Authorization: Bearer <key> (the key is shown by the app and stored in the data directory)")
+		WriteError(w, http.StatusUnauthorized, "invalid_api_key", "", "missing or wrong API key: send Authorization: Bearer <key> (the key is shown by the app and stored in the data directory)")
 		return
 	}
 	if r.Body != nil {

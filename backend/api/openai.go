@@ -16,26 +16,19 @@ import (
 	"github.com/aria-node/aria/inference/sample"
 )
 
-type modelObject struct {
-	ID      string `json:"id"`
-	Object  string `json:"object"`
-	Created int64  `json:"created"`
-	OwnedBy string `json:"owned_by"`
-}
-
 // modelList is the loaded model first, then the other local models.
-func (h *Handler) modelList() []modelObject {
-	var out []modelObject
+func (h *Handler) modelList() []Model {
+	var out []Model
 	seen := map[string]bool{}
 	if info, ok := h.o.Sched.Model(); ok {
-		out = append(out, modelObject{ID: info.ID, Object: "model", Created: info.Loaded.Unix(), OwnedBy: "aria"})
+		out = append(out, Model{ID: info.ID, Object: "model", Created: info.Loaded.Unix(), OwnedBy: "aria"})
 		seen[info.ID] = true
 	}
 	if h.o.Models != nil {
 		for _, m := range h.o.Models() {
 			if !seen[m.ID] {
 				seen[m.ID] = true
-				out = append(out, modelObject{ID: m.ID, Object: "model", Created: 0, OwnedBy: "aria"})
+				out = append(out, Model{ID: m.ID, Object: "model", Created: 0, OwnedBy: "aria"})
 			}
 		}
 	}
@@ -45,34 +38,33 @@ func (h *Handler) modelList() []modelObject {
 func (h *Handler) models(w http.ResponseWriter, _ *http.Request) {
 	list := h.modelList()
 	if list == nil {
-		list = []modelObject{}
+		list = []Model{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": list})
+	WriteJSON(w, http.StatusOK, ModelList{Object: "list", Data: list})
 }
 
 func (h *Handler) model(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	for _, m := range h.modelList() {
 		if m.ID == id {
-			writeJSON(w, http.StatusOK, m)
+			WriteJSON(w, http.StatusOK, m)
 			return
 		}
 	}
-	writeError(w, http.StatusNotFound, typeNotFound, "model_not_found", "model", fmt.Sprintf("the model %q does not exist", id))
+	WriteError(w, http.StatusNotFound, "model_not_found", "model", fmt.Sprintf("the model %q does not exist", id))
 }
 
 func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
-	st := map[string]any{"version": h.o.Version, "auth_required": h.o.RequireAuth, "model": nil, "queued": h.o.Sched.Queued()}
+	st := Status{Version: h.o.Version, AuthRequired: h.o.RequireAuth, Queued: h.o.Sched.Queued()}
 	if info, ok := h.o.Sched.Model(); ok {
-		st["model"] = map[string]any{"id": info.ID, "loaded": true, "path": info.Path, "kernels": info.Kernels,
-			"threads": info.Threads, "context": info.Context, "synthetic": strings.Contains(info.ID, "random")}
+		st.Model = &ModelStatus{ID: info.ID, Loaded: true, Path: info.Path, Kernels: info.Kernels,
+			Threads: info.Threads, Context: info.Context, Synthetic: strings.Contains(info.ID, "random")}
 	}
 	if h.o.Status != nil {
-		for k, v := range h.o.Status() {
-			st[k] = v
-		}
+		ns := h.o.Status()
+		st.Address, st.EnergyKind, st.EnergyDetail = ns.Address, ns.EnergyKind, ns.EnergyDetail
 	}
-	writeJSON(w, http.StatusOK, st)
+	WriteJSON(w, http.StatusOK, st)
 }
 
 // params are the sampling fields shared by both completion endpoints.
@@ -123,19 +115,19 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, typeInvalid, "request_too_large", "", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
+			WriteError(w, http.StatusRequestEntityTooLarge, "request_too_large", "", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
 			return false
 		}
-		writeError(w, http.StatusBadRequest, typeInvalid, "", "", "reading the request body: "+err.Error())
+		WriteError(w, http.StatusBadRequest, "", "", "reading the request body: "+err.Error())
 		return false
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			writeError(w, http.StatusBadRequest, typeInvalid, "invalid_type", te.Field, fmt.Sprintf("%s must be %s, not a JSON %s", te.Field, te.Type, te.Value))
+			WriteError(w, http.StatusBadRequest, "invalid_type", te.Field, fmt.Sprintf("%s must be %s, not a JSON %s", te.Field, te.Type, te.Value))
 			return false
 		}
-		writeError(w, http.StatusBadRequest, typeInvalid, "invalid_json", "", "the request body is not valid JSON: "+err.Error())
+		WriteError(w, http.StatusBadRequest, "invalid_json", "", "the request body is not valid JSON: "+err.Error())
 		return false
 	}
 	return true
@@ -313,23 +305,23 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 	var tl *scheduler.PromptTooLongError
 	switch {
 	case errors.As(err, &br):
-		writeError(w, http.StatusBadRequest, typeInvalid, "", br.param, br.msg)
+		WriteError(w, http.StatusBadRequest, "", br.param, br.msg)
 	case errors.As(err, &tl):
-		writeError(w, http.StatusBadRequest, typeInvalid, "context_length_exceeded", "messages",
+		WriteError(w, http.StatusBadRequest, "context_length_exceeded", "messages",
 			fmt.Sprintf("This model's maximum context length is %d tokens. However, your prompt has %d tokens (leave room for at least one generated token).", tl.Context, tl.Tokens))
 	case errors.Is(err, scheduler.ErrBusy):
 		w.Header().Set("Retry-After", "2")
-		writeError(w, http.StatusTooManyRequests, typeRate, "queue_full", "", "the node is busy: its queue of requests is full; retry shortly")
+		WriteError(w, http.StatusTooManyRequests, "queue_full", "", "the node is busy: its queue of requests is full; retry shortly")
 	case errors.Is(err, inference.ErrPartial):
-		writeError(w, http.StatusServiceUnavailable, typeOverload, "partial_model", "", "this node loaded only some of the model's layers to serve other nodes' pipelines; it does not answer requests itself")
+		WriteError(w, http.StatusServiceUnavailable, "partial_model", "", "this node loaded only some of the model's layers to serve other nodes' pipelines; it does not answer requests itself")
 	case errors.Is(err, scheduler.ErrNoModel), errors.Is(err, scheduler.ErrClosed):
-		writeError(w, http.StatusServiceUnavailable, typeOverload, "no_model_loaded", "", "no model is loaded: load one in the app, or start the node with --model FILE")
+		WriteError(w, http.StatusServiceUnavailable, "no_model_loaded", "", "no model is loaded: load one in the app, or start the node with --model FILE")
 	case errors.Is(err, errModelNotFound):
-		writeError(w, http.StatusNotFound, typeNotFound, "model_not_found", "model", err.Error())
+		WriteError(w, http.StatusNotFound, "model_not_found", "model", err.Error())
 	case errors.Is(err, inference.ErrTemplate):
-		writeError(w, http.StatusInternalServerError, typeServer, "chat_template_failed", "", err.Error())
+		WriteError(w, http.StatusInternalServerError, "chat_template_failed", "", err.Error())
 	default:
-		writeError(w, http.StatusInternalServerError, typeServer, "", "", err.Error())
+		WriteError(w, http.StatusInternalServerError, "", "", err.Error())
 	}
 }
 
@@ -369,9 +361,10 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	}
 	id := scheduler.NewID(prefix)
 	created := time.Now().Unix()
-	usage := func(res inference.Result) map[string]int {
-		return map[string]int{"prompt_tokens": res.PromptTokens, "completion_tokens": len(res.Tokens), "total_tokens": res.PromptTokens + len(res.Tokens)}
+	usage := func(res inference.Result) Usage {
+		return Usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens), TotalTokens: res.PromptTokens + len(res.Tokens)}
 	}
+	chatAPI := object == "chat.completion"
 	if !p.Stream {
 		res, err := h.o.Sched.Generate(ctx, id, req, nil)
 		if err != nil {
@@ -380,51 +373,56 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 			}
 			return
 		}
-		choice := map[string]any{"index": 0, "finish_reason": res.FinishReason, "logprobs": nil}
-		if object == "chat.completion" {
-			choice["message"] = map[string]any{"role": "assistant", "content": res.Text}
+		if chatAPI {
+			WriteJSON(w, http.StatusOK, ChatCompletion{ID: id, Object: object, Created: created, Model: info.ID,
+				Choices: []ChatChoice{{FinishReason: res.FinishReason, Message: ChatMessage{Role: "assistant", Content: res.Text}}},
+				Usage:   usage(res), Aria: h.extra(id, res)})
 		} else {
-			choice["text"] = res.Text
+			WriteJSON(w, http.StatusOK, Completion{ID: id, Object: object, Created: created, Model: info.ID,
+				Choices: []CompletionChoice{{FinishReason: res.FinishReason, Text: res.Text}},
+				Usage:   usage(res), Aria: h.extra(id, res)})
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": id, "object": object, "created": created, "model": info.ID,
-			"choices": []any{choice}, "usage": usage(res), "aria": h.extra(id, res)})
 		return
 	}
 
 	sse := &sseWriter{w: w}
-	chunk := object
-	if object == "chat.completion" {
-		chunk = "chat.completion.chunk"
+	// piece is the choice of a chunk: the new text, whether it is the first chunk, and the
+	// finish reason of the last one.
+	type piece struct {
+		text   string
+		first  bool
+		finish *string
 	}
-	send := func(choices []any, extra map[string]any) error {
-		m := map[string]any{"id": id, "object": chunk, "created": created, "model": info.ID, "choices": choices}
-		for k, v := range extra {
-			m[k] = v
-		}
-		return sse.send(m)
-	}
-	delta := func(text string, first bool, finish any) []any {
-		c := map[string]any{"index": 0, "finish_reason": finish, "logprobs": nil}
-		if object == "chat.completion" {
-			d := map[string]any{}
-			if first {
-				d["role"] = "assistant"
+	// send writes one chunk; the usage chunk has no piece (and no choice).
+	send := func(pc *piece, aria *Aria, u *Usage) error {
+		if chatAPI {
+			c := ChatCompletionChunk{ID: id, Object: "chat.completion.chunk", Created: created, Model: info.ID,
+				Choices: []ChatChunkChoice{}, Aria: aria, Usage: u}
+			if pc != nil {
+				var d ChatDelta
+				if pc.first {
+					d.Role = "assistant"
+				}
+				if pc.text != "" || pc.first {
+					d.Content = &pc.text
+				}
+				c.Choices = append(c.Choices, ChatChunkChoice{Delta: d, FinishReason: pc.finish})
 			}
-			if text != "" || first {
-				d["content"] = text
-			}
-			c["delta"] = d
-		} else {
-			c["text"] = text
+			return sse.send(c)
 		}
-		return []any{c}
+		c := CompletionChunk{ID: id, Object: object, Created: created, Model: info.ID,
+			Choices: []CompletionChunkChoice{}, Aria: aria, Usage: u}
+		if pc != nil {
+			c.Choices = append(c.Choices, CompletionChunkChoice{Text: pc.text, FinishReason: pc.finish})
+		}
+		return sse.send(c)
 	}
 	first := true
 	res, err := h.o.Sched.Generate(ctx, id, req, func(t inference.Token) error {
 		if t.Text == "" && !first {
 			return nil // a partial character or a possible stop string: nothing to show yet
 		}
-		e := send(delta(t.Text, first, nil), nil)
+		e := send(&piece{text: t.Text, first: first}, nil, nil)
 		first = false
 		return e
 	})
@@ -436,34 +434,33 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 			h.fail(w, err)
 			return
 		}
-		_ = sse.send(map[string]any{"error": apiError{Message: err.Error(), Type: typeServer}})
+		_ = sse.send(ErrorBody{Error: ErrorObject{Message: err.Error(), Type: typeServer}})
 		return
 	}
 	if first {
-		_ = send(delta("", true, nil), nil)
+		_ = send(&piece{first: true}, nil, nil)
 	}
-	final := map[string]any{}
-	if p.StreamOptions == nil || !p.StreamOptions.IncludeUsage {
-		final["aria"] = h.extra(id, res)
+	includeUsage := p.StreamOptions != nil && p.StreamOptions.IncludeUsage
+	var final *Aria
+	if !includeUsage {
+		a := h.extra(id, res)
+		final = &a
 	}
-	_ = send(delta("", false, res.FinishReason), final)
-	if p.StreamOptions != nil && p.StreamOptions.IncludeUsage {
-		_ = send([]any{}, map[string]any{"usage": usage(res), "aria": h.extra(id, res)})
+	_ = send(&piece{finish: &res.FinishReason}, final, nil)
+	if includeUsage {
+		a, u := h.extra(id, res), usage(res)
+		_ = send(nil, &a, &u)
 	}
 	sse.done()
 }
 
 // extra is the "aria" object: speeds from the engine, energy from the meter when there is one.
-func (h *Handler) extra(id string, res inference.Result) map[string]any {
-	m := map[string]any{"prompt_tokens_per_s": res.PromptPerSec, "tokens_per_s": res.GeneratePerSec}
+func (h *Handler) extra(id string, res inference.Result) Aria {
+	a := Aria{PromptTokensPerS: res.PromptPerSec, TokensPerS: res.GeneratePerSec}
 	if h.o.Extra != nil {
-		if e, ok := h.o.Extra(id).(map[string]any); ok {
-			for k, v := range e {
-				m[k] = v
-			}
-		}
+		a.Energy = h.o.Extra(id)
 	}
-	return m
+	return a
 }
 
 // sseWriter writes server-sent events, sending the headers with the first event.

@@ -1,5 +1,20 @@
-// Package events is the node's one event bus: the HTTP API (server-sent events) and the desktop
-// interface subscribe to it; the scheduler, the meter and the model manager publish.
+// Package events is the node's one event bus. Its one subscriber is GET /api/events, which
+// streams the events as server-sent events to the interface (the desktop window and the
+// browser both read it over HTTP).
+//
+// The publishers, by event type, with the payload each sends:
+//
+//   - "token" (Token): the node's scheduler observer, for every generated piece of text.
+//   - "token_rate" (TokenRate), "generation" (metrics.Report, at the start and the end of a
+//     generation) and "metrics" (metrics.Live, every second): the meter (backend/metrics).
+//   - "download" (models.Progress, downloads and imports) and "node" (Node, a model loading
+//     or ready): the node's app endpoints (backend/node/appapi.go).
+//   - "peers" ([]p2p.PeerInfo, when the known peers change), "policy" (node.PolicyState),
+//     "route" (Route, when a pipelined request starts and ends) and "ledger" (Ledger, when an
+//     entry is written): the node's network (backend/node).
+//
+// The payloads this package defines are the ones whose fields are not another package's type;
+// the frontend's api/generated.ts is generated from all of them (backend/api/tsgen).
 package events
 
 import (
@@ -12,7 +27,7 @@ import (
 	"time"
 )
 
-// Event is one published fact.
+// Event is one published fact: Data is the payload listed for Type in the package comment.
 type Event struct {
 	Seq  uint64    `json:"seq"`
 	Time time.Time `json:"time"`
@@ -96,7 +111,8 @@ func (b *Bus) Subscribe(ctx context.Context, types ...string) *Subscription {
 	return s
 }
 
-// Publish sends an event to every matching subscriber without waiting for any of them.
+// Publish sends an event to every matching subscriber without waiting for any of them. data
+// is the payload of typ (see the package comment); a Payload's EventType is typ.
 func (b *Bus) Publish(typ string, data any) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"github.com/shirou/gopsutil/v3/mem"
 	"github.com/shirou/gopsutil/v3/process"
 
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/inference"
 )
 
@@ -126,7 +127,7 @@ func (m *Meter) Token(id string, t inference.Token) {
 	n := a.tokens
 	m.mu.Unlock()
 	mj := (m.joules() - eGen) * 1000 / float64(n)
-	m.publish("token_rate", map[string]any{"id": id, "tokens_per_s": tps, "mj_per_token": mj, "energy_kind": m.src.Kind()})
+	m.publish("token_rate", events.TokenRate{ID: id, TokensPerS: tps, MJPerToken: mj, EnergyKind: string(m.src.Kind())})
 	m.mu.Lock()
 	m.last.Active, m.last.TokensPerS, m.last.MJPerToken = true, tps, mj
 	m.mu.Unlock()

@@ -3,10 +3,11 @@ package node
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"sync"
 
+	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/models"
 )
 
@@ -35,38 +36,49 @@ func (d *downloads) progress(p models.Progress) {
 	d.publish("download", p)
 }
 
-type catalogueItem struct {
+// The answers of the app's model endpoints. Errors are api.WriteError's, as on /v1.
+
+// CatalogueItem is a catalogue entry in GET /api/models.
+type CatalogueItem struct {
 	models.Entry
 	Downloaded bool `json:"downloaded"`
 }
 
-type localItem struct {
+// LocalItem is a local model file in GET /api/models.
+type LocalItem struct {
 	models.Local
 	Loaded bool `json:"loaded"`
 }
 
-func jsonOut(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// ModelsAnswer is the answer of GET /api/models.
+type ModelsAnswer struct {
+	Catalogue []CatalogueItem   `json:"catalogue"`
+	Local     []LocalItem       `json:"local"`
+	Downloads []models.Progress `json:"downloads"`
 }
 
-func jsonErr(w http.ResponseWriter, status int, err error) {
-	typ := "invalid_request_error"
-	if status >= 500 {
-		typ = "server_error"
-	}
-	jsonOut(w, status, map[string]any{"error": map[string]any{"message": err.Error(), "type": typ}})
+// IDAnswer is the answer of POST /api/models/download (202) and /api/models/cancel.
+type IDAnswer struct {
+	ID string `json:"id"`
 }
 
-func readBody(r *http.Request, v any) error {
+// NameAnswer is the answer of DELETE /api/models/{name}.
+type NameAnswer struct {
+	Name string `json:"name"`
+}
+
+// readBody decodes a JSON body into v, answering 400 itself when it cannot; it reports
+// success.
+func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		return errors.New("the request body is not valid JSON: " + err.Error())
+		api.WriteError(w, http.StatusBadRequest, "invalid_json", "", "the request body is not valid JSON: "+err.Error())
+		return false
 	}
-	return nil
+	return true
 }
 
-// appMounts are the app's own endpoints (see the HTTP contract in the frontend's api/types.ts).
+// appMounts are the app's own endpoints (their answers are the types above and in appnet.go;
+// the frontend's api/generated.ts is generated from them).
 func (n *Node) appMounts() map[string]http.Handler {
 	mux := map[string]http.Handler{}
 	h := func(p string, f http.HandlerFunc) { mux[p] = f }
@@ -76,28 +88,23 @@ func (n *Node) appMounts() map[string]http.Handler {
 		loaded, _ := n.sched.Model()
 		local := n.models.List()
 		files := map[string]bool{}
-		out := struct {
-			Catalogue []catalogueItem   `json:"catalogue"`
-			Local     []localItem       `json:"local"`
-			Downloads []models.Progress `json:"downloads"`
-		}{Catalogue: []catalogueItem{}, Local: []localItem{}, Downloads: n.dl.list()}
+		out := ModelsAnswer{Catalogue: []CatalogueItem{}, Local: []LocalItem{}, Downloads: n.dl.list()}
 		for _, l := range local {
 			files[l.File] = true
-			out.Local = append(out.Local, localItem{l, l.Path == loaded.Path})
+			out.Local = append(out.Local, LocalItem{l, l.Path == loaded.Path})
 		}
 		for _, e := range n.models.Catalogue() {
-			out.Catalogue = append(out.Catalogue, catalogueItem{e, files[e.File]})
+			out.Catalogue = append(out.Catalogue, CatalogueItem{e, files[e.File]})
 		}
-		jsonOut(w, 200, out)
+		api.WriteJSON(w, http.StatusOK, out)
 	})
 	h("POST /api/models/download", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ ID string }
-		if err := readBody(r, &b); err != nil {
-			jsonErr(w, 400, err)
+		if !readBody(w, r, &b) {
 			return
 		}
 		if _, err := n.models.Entry(b.ID); err != nil {
-			jsonErr(w, 404, err)
+			api.WriteError(w, http.StatusNotFound, "model_not_found", "id", err.Error())
 			return
 		}
 		ctx, cancel := context.WithCancel(n.bg)
@@ -105,7 +112,7 @@ func (n *Node) appMounts() map[string]http.Handler {
 		if _, running := n.dl.cancel[b.ID]; running {
 			n.dl.mu.Unlock()
 			cancel()
-			jsonErr(w, 409, models.ErrInProgress)
+			api.WriteError(w, http.StatusConflict, "download_in_progress", "id", models.ErrInProgress.Error())
 			return
 		}
 		n.dl.cancel[b.ID] = cancel
@@ -116,56 +123,53 @@ func (n *Node) appMounts() map[string]http.Handler {
 				n.cfg.Log.Warn("download", "id", b.ID, "err", err)
 			}
 		}()
-		jsonOut(w, 202, map[string]string{"id": b.ID})
+		api.WriteJSON(w, http.StatusAccepted, IDAnswer{ID: b.ID})
 	})
 	h("POST /api/models/cancel", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ ID string }
-		if err := readBody(r, &b); err != nil {
-			jsonErr(w, 400, err)
+		if !readBody(w, r, &b) {
 			return
 		}
 		n.dl.mu.Lock()
 		cancel, ok := n.dl.cancel[b.ID]
 		n.dl.mu.Unlock()
 		if !ok {
-			jsonErr(w, 404, errors.New("no download of "+b.ID+" is running"))
+			api.WriteError(w, http.StatusNotFound, "download_not_found", "id", "no download of "+b.ID+" is running")
 			return
 		}
 		cancel()
-		jsonOut(w, 200, map[string]string{"id": b.ID})
+		api.WriteJSON(w, http.StatusOK, IDAnswer{ID: b.ID})
 	})
 	h("POST /api/models/import", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ Path string }
-		if err := readBody(r, &b); err != nil {
-			jsonErr(w, 400, err)
+		if !readBody(w, r, &b) {
 			return
 		}
 		l, err := n.models.Import(r.Context(), b.Path, n.dl.progress)
 		if err != nil {
-			jsonErr(w, 400, err)
+			api.WriteError(w, http.StatusBadRequest, "import_failed", "path", err.Error())
 			return
 		}
-		jsonOut(w, 200, l)
+		api.WriteJSON(w, http.StatusOK, l)
 	})
 	h("POST /api/models/load", func(w http.ResponseWriter, r *http.Request) {
 		var b struct{ Name string }
-		if err := readBody(r, &b); err != nil {
-			jsonErr(w, 400, err)
+		if !readBody(w, r, &b) {
 			return
 		}
 		p, err := n.models.Path(b.Name)
 		if err != nil {
-			jsonErr(w, 404, err)
+			api.WriteError(w, http.StatusNotFound, "model_not_found", "name", err.Error())
 			return
 		}
-		n.bus.Publish("node", map[string]string{"state": "loading", "model": b.Name})
+		n.bus.Publish("node", events.Node{State: "loading", Model: b.Name})
 		info, err := n.sched.Load(r.Context(), p)
 		if err != nil {
-			jsonErr(w, 500, err)
+			api.WriteError(w, http.StatusInternalServerError, "load_failed", "", err.Error())
 			return
 		}
-		n.bus.Publish("node", map[string]string{"state": "ready", "model": info.ID})
-		jsonOut(w, 200, info)
+		n.bus.Publish("node", events.Node{State: "ready", Model: info.ID})
+		api.WriteJSON(w, http.StatusOK, info)
 	})
 	h("POST /api/models/demo", func(w http.ResponseWriter, r *http.Request) {
 		l, err := n.models.Demo()
@@ -173,23 +177,23 @@ func (n *Node) appMounts() map[string]http.Handler {
 			_, err = n.sched.Load(r.Context(), l.Path)
 		}
 		if err != nil {
-			jsonErr(w, 500, err)
+			api.WriteError(w, http.StatusInternalServerError, "demo_failed", "", "the demo model: "+err.Error())
 			return
 		}
-		n.bus.Publish("node", map[string]string{"state": "ready", "model": l.Name})
-		jsonOut(w, 200, l)
+		n.bus.Publish("node", events.Node{State: "ready", Model: l.Name})
+		api.WriteJSON(w, http.StatusOK, l)
 	})
 	h("DELETE /api/models/{name}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")
 		if info, ok := n.sched.Model(); ok && info.ID == name {
-			jsonErr(w, 409, errors.New("the model is loaded: load another one first"))
+			api.WriteError(w, http.StatusConflict, "model_loaded", "name", "the model is loaded: load another one first")
 			return
 		}
 		if err := n.models.Remove(name); err != nil {
-			jsonErr(w, 404, err)
+			api.WriteError(w, http.StatusNotFound, "model_not_found", "name", err.Error())
 			return
 		}
-		jsonOut(w, 200, map[string]string{"name": name})
+		api.WriteJSON(w, http.StatusOK, NameAnswer{Name: name})
 	})
 	return mux
 }

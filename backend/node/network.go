@@ -9,12 +9,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +21,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/shirou/gopsutil/v3/mem"
 
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/models"
@@ -175,7 +174,7 @@ func (n *Node) setPolicy(p policy.Policy) error {
 	if err := n.net.policy.Update(p); err != nil {
 		return err
 	}
-	n.bus.Publish("policy", map[string]any{"policy": p, "status": n.net.policy.Status()})
+	n.bus.Publish("policy", PolicyState{Policy: p, Status: n.net.policy.Status()})
 	if n.net.p2p != nil {
 		n.net.p2p.Refresh()
 	}
@@ -463,7 +462,7 @@ func (r router) Generate(ctx context.Context, id string, req inference.Request, 
 	if _, lerr := n.net.ledger.Append(context.WithoutCancel(ctx), e); lerr != nil {
 		n.cfg.Log.Error("ledger write failed", "id", id, "err", lerr)
 	} else {
-		n.bus.Publish("ledger", map[string]any{"request_id": id, "kind": e.Kind})
+		n.bus.Publish("ledger", events.Ledger{RequestID: id, Kind: string(e.Kind)})
 	}
 	return res, err
 }
@@ -585,13 +584,13 @@ func (r router) pipelined(ctx context.Context, id string, req inference.Request,
 		if err != nil {
 			return nil, nil, err
 		}
-		n.bus.Publish("route", map[string]any{"request_id": id, "route": p.Route().String()})
+		n.bus.Publish("route", events.Route{RequestID: id, Route: p.Route().String()})
 		return p, func() {
 			stats := p.Stats()
 			n.net.mu.Lock()
 			n.net.lastHops, n.net.lastPath = stats, p.Route().String()
 			n.net.mu.Unlock()
-			n.bus.Publish("route", map[string]any{"request_id": id, "route": p.Route().String(), "hops": stats, "failovers": len(p.Failovers())})
+			n.bus.Publish("route", events.Route{RequestID: id, Route: p.Route().String()}.Ended(hopEvents(stats), len(p.Failovers())))
 			_ = p.Close(context.WithoutCancel(ctx))
 		}, nil
 	}
@@ -630,78 +629,5 @@ func (l ledgerRecorder) Record(ctx context.Context, r pipeline.Record) {
 		n.cfg.Log.Error("ledger write failed", "request", r.RequestID, "err", err)
 		return
 	}
-	n.bus.Publish("ledger", map[string]any{"request_id": r.RequestID, "kind": r.Kind})
-}
-
-// networkMounts are the app's endpoints for the network, the policy and the ledger.
-func (n *Node) networkMounts(h func(string, http.HandlerFunc)) {
-	h("GET /api/network", func(w http.ResponseWriter, _ *http.Request) {
-		out := map[string]any{"peer_id": n.net.id.String(), "route": n.Route(), "addrs": []string{}, "peers": []p2p.PeerInfo{},
-			"policy": n.net.policy.Policy(), "contribution": n.net.policy.Status(), "joined": n.net.p2p != nil}
-		if pn := n.net.p2p; pn != nil {
-			out["addrs"], out["peers"] = pn.Addrs(), pn.Peers()
-		}
-		n.net.mu.Lock()
-		out["last_route"], out["last_hops"] = n.net.lastPath, n.net.lastHops
-		n.net.mu.Unlock()
-		jsonOut(w, 200, out)
-	})
-	h("PUT /api/network", func(w http.ResponseWriter, r *http.Request) {
-		var b struct {
-			Route string `json:"route"`
-		}
-		if err := readBody(r, &b); err != nil {
-			jsonErr(w, 400, err)
-			return
-		}
-		switch b.Route {
-		case RouteLocal, RouteRemote, RoutePipeline:
-		default:
-			jsonErr(w, 400, fmt.Errorf("route %q: want local, remote or pipeline", b.Route))
-			return
-		}
-		n.net.mu.Lock()
-		n.net.route = b.Route
-		n.net.mu.Unlock()
-		jsonOut(w, 200, map[string]string{"route": b.Route})
-	})
-	h("GET /api/policy", func(w http.ResponseWriter, _ *http.Request) {
-		jsonOut(w, 200, map[string]any{"policy": n.net.policy.Policy(), "status": n.net.policy.Status()})
-	})
-	h("PUT /api/policy", func(w http.ResponseWriter, r *http.Request) {
-		var p policy.Policy
-		if err := readBody(r, &p); err != nil {
-			jsonErr(w, 400, err)
-			return
-		}
-		if err := n.setPolicy(p); err != nil {
-			jsonErr(w, 400, err)
-			return
-		}
-		jsonOut(w, 200, map[string]any{"policy": n.net.policy.Policy(), "status": n.net.policy.Status()})
-	})
-	h("GET /api/ledger", func(w http.ResponseWriter, r *http.Request) {
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-		if limit <= 0 || limit > 1000 {
-			limit = 100
-		}
-		// Newest first: the page shows the latest work, and a long ledger is cut at the limit.
-		es, err := n.net.ledger.List(r.Context(), ledger.Filter{Kind: ledger.Kind(r.URL.Query().Get("kind")), Limit: limit, Reverse: true})
-		if err != nil {
-			jsonErr(w, 500, err)
-			return
-		}
-		if es == nil {
-			es = []ledger.Entry{}
-		}
-		jsonOut(w, 200, map[string]any{"entries": es})
-	})
-	h("GET /api/ledger/verify", func(w http.ResponseWriter, r *http.Request) {
-		rep, err := n.net.ledger.Verify(r.Context())
-		if err != nil {
-			jsonErr(w, 500, err)
-			return
-		}
-		jsonOut(w, 200, map[string]any{"ok": rep.OK(), "report": rep})
-	})
+	n.bus.Publish("ledger", events.Ledger{RequestID: r.RequestID, Kind: r.Kind})
 }

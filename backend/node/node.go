@@ -216,22 +216,23 @@ type observer struct {
 func (o observer) Token(id string, t inference.Token) {
 	o.Meter.Token(id, t)
 	if t.Text != "" {
-		o.bus.Publish("token", map[string]string{"id": id, "text": t.Text})
+		o.bus.Publish("token", events.Token{ID: id, Text: t.Text})
 	}
 }
 
 // extra is the "aria" object of an API response: the meter's figures for the request.
-func (n *Node) extra(id string) any {
+func (n *Node) extra(id string) *api.Energy {
 	r, ok := n.meter.Report(id)
 	if !ok {
 		return nil
 	}
-	return map[string]any{"mj_per_token": r.MJPerToken, "energy_mj": r.EnergyMJ, "energy_kind": r.EnergyKind, "energy_detail": r.EnergyDetail}
+	return &api.Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}
 }
 
-func (n *Node) status() map[string]any {
+// status is the node's part of GET /api/status.
+func (n *Node) status() api.NodeStatus {
 	src := n.meter.Source()
-	return map[string]any{"address": n.url, "energy_kind": src.Kind(), "energy_detail": src.Describe()}
+	return api.NodeStatus{Address: n.url, EnergyKind: src.Kind(), EnergyDetail: src.Describe()}
 }
 
 // Close stops the node at once.

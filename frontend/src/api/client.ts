@@ -3,8 +3,8 @@
 // the node itself. Either way everything goes over the node's HTTP API.
 import { SSEParser } from './sse';
 import type {
-  AriaStats, ApiErrorBody, ChatMessage, LedgerEntry, LedgerKind, LocalModel, ModelsResponse, NetworkInfo, Policy,
-  PolicyResponse, Route, SamplingSettings, Status, Usage, VerifyResponse,
+  AriaStats, ApiErrorBody, ChatMessage, IDAnswer, LedgerKind, LedgerList, LoadedModel, ModelFile, ModelsResponse, NameAnswer,
+  NetworkInfo, Policy, PolicyResponse, Route, RouteAnswer, SamplingSettings, Status, Usage, VerifyResponse,
 } from './types';
 
 interface WailsWindow {
@@ -63,27 +63,27 @@ export class Client {
     return this.request('/api/models');
   }
 
-  download(id: string): Promise<unknown> {
+  download(id: string): Promise<IDAnswer> {
     return this.request('/api/models/download', { method: 'POST', body: JSON.stringify({ id }) });
   }
 
-  cancelDownload(id: string): Promise<unknown> {
+  cancelDownload(id: string): Promise<IDAnswer> {
     return this.request('/api/models/cancel', { method: 'POST', body: JSON.stringify({ id }) });
   }
 
-  load(name: string): Promise<unknown> {
+  load(name: string): Promise<LoadedModel> {
     return this.request('/api/models/load', { method: 'POST', body: JSON.stringify({ name }) });
   }
 
-  importFile(path: string): Promise<LocalModel> {
+  importFile(path: string): Promise<ModelFile> {
     return this.request('/api/models/import', { method: 'POST', body: JSON.stringify({ path }) });
   }
 
-  demo(): Promise<LocalModel> {
+  demo(): Promise<ModelFile> {
     return this.request('/api/models/demo', { method: 'POST', body: '{}' });
   }
 
-  remove(name: string): Promise<unknown> {
+  remove(name: string): Promise<NameAnswer> {
     return this.request(`/api/models/${encodeURIComponent(name)}`, { method: 'DELETE' });
   }
 
@@ -91,7 +91,7 @@ export class Client {
     return this.request('/api/network');
   }
 
-  setRoute(route: Route): Promise<{ route: Route }> {
+  setRoute(route: Route): Promise<RouteAnswer> {
     return this.request('/api/network', { method: 'PUT', body: JSON.stringify({ route }) });
   }
 
@@ -104,8 +104,8 @@ export class Client {
     return this.request('/api/policy', { method: 'PUT', body: JSON.stringify(p) });
   }
 
-  /** ledger lists entries oldest first, of one kind when given. */
-  ledger(q: { limit?: number; kind?: LedgerKind } = {}): Promise<{ entries: LedgerEntry[] }> {
+  /** ledger lists entries newest first (at most limit, default 100), of one kind when given. */
+  ledger(q: { limit?: number; kind?: LedgerKind } = {}): Promise<LedgerList> {
     const p = new URLSearchParams();
     if (q.limit) p.set('limit', String(q.limit));
     if (q.kind) p.set('kind', q.kind);

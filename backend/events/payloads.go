@@ -1,0 +1,87 @@
+package events
+
+// Event types, the "event:" names of the stream.
+const (
+	TypeToken      = "token"
+	TypeTokenRate  = "token_rate"
+	TypeGeneration = "generation"
+	TypeMetrics    = "metrics"
+	TypeDownload   = "download"
+	TypeNode       = "node"
+	TypePeers      = "peers"
+	TypePolicy     = "policy"
+	TypeRoute      = "route"
+	TypeLedger     = "ledger"
+)
+
+// Payload is an event payload that knows its event type.
+type Payload interface {
+	EventType() string
+}
+
+// The payloads. Where they used to be published as maps, their fields are in alphabetical
+// order of their JSON names, the order the maps were written in.
+
+// Token is one generated piece of text of request ID.
+type Token struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// TokenRate is the live speed and energy of the running generation ID (at most every 250 ms).
+type TokenRate struct {
+	EnergyKind string  `json:"energy_kind"` // "measured" or "estimated"
+	ID         string  `json:"id"`
+	MJPerToken float64 `json:"mj_per_token"`
+	TokensPerS float64 `json:"tokens_per_s"`
+}
+
+// Node says that a model is loading or ready.
+type Node struct {
+	Model string `json:"model"`
+	State string `json:"state"` // "loading" or "ready"
+}
+
+// Ledger says that an entry of a kind (local, served, hop, remote) was written.
+type Ledger struct {
+	Kind      string `json:"kind"`
+	RequestID string `json:"request_id"`
+}
+
+// Hop is one hop of a pipelined request, as the route view shows it.
+type Hop struct {
+	Hop    string  `json:"hop"` // the peer and its layer range
+	Steps  int     `json:"steps"`
+	Tokens int     `json:"tokens"`
+	LastMs float64 `json:"last_ms"` // round trip of the last step
+}
+
+// Route is published when a pipelined request starts (Hops and Failovers absent) and when it
+// ends.
+type Route struct {
+	Failovers *int   `json:"failovers,omitempty"`
+	Hops      []Hop  `json:"hops,omitempty"`
+	RequestID string `json:"request_id"`
+	Route     string `json:"route"`
+}
+
+// EventType is TypeToken.
+func (Token) EventType() string { return TypeToken }
+
+// EventType is TypeTokenRate.
+func (TokenRate) EventType() string { return TypeTokenRate }
+
+// EventType is TypeNode.
+func (Node) EventType() string { return TypeNode }
+
+// EventType is TypeLedger.
+func (Ledger) EventType() string { return TypeLedger }
+
+// EventType is TypeRoute.
+func (Route) EventType() string { return TypeRoute }
+
+// Ended is r with the hops and the failovers of the finished request.
+func (r Route) Ended(hops []Hop, failovers int) Route {
+	r.Hops, r.Failovers = hops, &failovers
+	return r
+}
