@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 	"sync"
 
 	"github.com/aria-node/aria/inference/gguf"
@@ -203,4 +204,17 @@ func checkGGUF(path string) error {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return g.Close()
+}
+
+// Newest is the most recently written local model file ("" when there is none): the app
+// reopens with the model used last instead of an empty chat.
+func (m *Manager) Newest() string {
+	var best string
+	var bestT time.Time
+	for _, l := range m.List() {
+		if st, err := os.Stat(l.Path); err == nil && st.ModTime().After(bestT) {
+			best, bestT = l.Path, st.ModTime()
+		}
+	}
+	return best
 }

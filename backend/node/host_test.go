@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/synth"
 )
@@ -112,7 +113,7 @@ func TestLoopbackRefusesForeignHost(t *testing.T) {
 	if n.Policy().Policy().Contribute {
 		t.Fatal("a foreign page switched contribution on")
 	}
-	if n.Route() != RouteLocal {
+	if n.Route() != route.Local {
 		t.Fatalf("a foreign page set the route to %q", n.Route())
 	}
 	if ggufs, _ := filepath.Glob(filepath.Join(dir, "models", "*.gguf*")); len(ggufs) != 2 {

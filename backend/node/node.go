@@ -1,27 +1,36 @@
-// Package node builds the node's services from one Config, starts them in order and stops them
-// in reverse: the scheduler (engine), the HTTP API and the app's endpoints.
+// Package node wires a node from one Config: it builds the parts (scheduler, models, identity,
+// policy, ledger, libp2p peer, pipeline server, router, advertisement, HTTP API) and runs each
+// long-lived one as a service under one supervisor, which restarts a failed service with
+// back-off and stops them all with one cancel.
 package node
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/thejerf/suture/v4"
+
+	"github.com/aria-node/aria/backend/advert"
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/events"
+	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/p2p"
+	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/policy"
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -71,27 +80,29 @@ const DefaultAddr = "127.0.0.1:8741"
 // Node is a running node.
 type Node struct {
 	cfg    Config
-	sched  *scheduler.Scheduler
 	bus    *events.Bus
 	meter  *metrics.Meter
-	stop   context.CancelFunc
-	bg     context.Context // lives until Shutdown: downloads, the metrics sampler
+	sched  *scheduler.Scheduler
 	models *models.Manager
-	dl     *downloads
-	srv    *http.Server
+	id     peer.ID
+	policy *policy.Enforcer
+	ledger *ledger.Ledger
+	p2p    *p2p.Node // nil when the node does not join the network
+	router *route.Router
+	pools  *peerPools
+	http   *http.Server
 	ln     net.Listener
 	url    string
 	key    string
+	stop   context.CancelFunc // the supervisor's
+	done   chan struct{}      // closed when the supervisor has stopped every service
+	err    error              // the supervisor's, once done
 	once   sync.Once
-	served chan error
-	net    *network
 }
 
-// ModelsDir is where model files live.
-func (c *Config) ModelsDir() string { return filepath.Join(c.DataDir, "models") }
-
-// Start builds and starts the node's services. The API listens when Start returns.
-func Start(ctx context.Context, cfg Config) (*Node, error) {
+// Start builds the node, starts its services and returns when the API listens. On error
+// everything started is stopped again.
+func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
@@ -101,75 +112,154 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("node: no data directory")
 	}
-	if err := os.MkdirAll(cfg.ModelsDir(), 0o755); err != nil {
-		return nil, fmt.Errorf("node: data directory: %w", err)
-	}
-	n := &Node{cfg: cfg, served: make(chan error, 1)}
-	loopback := api.IsLoopback(cfg.Addr)
-	n.key = cfg.APIKey
-	if !loopback && n.key == "" {
-		k, err := loadOrCreateKey(filepath.Join(cfg.DataDir, "api-key"))
+	n = &Node{cfg: cfg, bus: events.NewBus(0)}
+	var undo []func()
+	defer func() {
 		if err != nil {
-			return nil, err
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+			n, err = nil, fmt.Errorf("node: %w", err)
 		}
-		n.key = k
+	}()
+	if n.models, err = models.New(cfg.ModelsDir()); err != nil {
+		return n, err
 	}
-	n.bus = events.NewBus(0)
+	if cfg.HubURL != "" {
+		n.models.BaseURL = cfg.HubURL
+	}
+	loopback := api.IsLoopback(cfg.Addr)
+	if n.key = cfg.APIKey; !loopback && n.key == "" {
+		if n.key, err = api.LoadOrCreateKey(filepath.Join(cfg.DataDir, "api-key")); err != nil {
+			return n, err
+		}
+	}
 	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
 	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, Layers: cfg.Layers},
 		observer{n.meter, n.bus})
-	bg, stop := context.WithCancel(context.Background())
-	n.bg, n.stop = bg, stop
-	go n.meter.Run(bg, time.Second)
-	mm, err := models.New(cfg.ModelsDir())
-	if err != nil {
-		stop()
-		return nil, fmt.Errorf("node: %w", err)
-	}
-	if cfg.HubURL != "" {
-		mm.BaseURL = cfg.HubURL
-	}
-	n.models = mm
-	n.dl = &downloads{cancel: map[string]context.CancelFunc{}, last: map[string]models.Progress{}, publish: n.bus.Publish}
-	if cfg.Model != "" {
-		if _, err := n.sched.Load(ctx, cfg.Model); err != nil {
-			stop()
-			n.sched.Close()
-			return nil, fmt.Errorf("node: %w", err)
+	undo = append(undo, n.sched.Close)
+	if p := cfg.Model; p != "" {
+		if _, err = n.sched.Load(ctx, p); err != nil {
+			return n, err
 		}
-	} else if p := newestModel(mm.List()); p != "" {
-		// The app reopens with the model used last (the newest file) instead of an empty chat.
-		if _, err := n.sched.Load(ctx, p); err != nil {
-			cfg.Log.Warn("could not load the newest local model", "path", p, "err", err)
+	} else if p = n.models.Newest(); p != "" {
+		if _, lerr := n.sched.Load(ctx, p); lerr != nil {
+			cfg.Log.Warn("could not load the newest local model", "path", p, "err", lerr)
 		}
 	}
-	if err := n.startNetwork(ctx); err != nil {
-		stop()
-		n.sched.Close()
-		return nil, fmt.Errorf("node: %w", err)
-	}
-	h := api.New(api.Options{
-		Sched: router{n.sched, n}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
-		Loopback: loopback, AllowedHosts: cfg.AllowedHosts,
-		Static: cfg.Frontend, Version: cfg.Version,
-		Mounts: n.appMounts(),
-		Extra:  n.extra,
-		Status: n.status,
-	})
-	ln, err := net.Listen("tcp", cfg.Addr)
+
+	key, err := p2p.LoadOrCreateIdentity(cfg.DataDir)
 	if err != nil {
-		stop()
-		n.stopNetwork()
-		n.sched.Close()
-		return nil, fmt.Errorf("node: listen on %s: %w", cfg.Addr, err)
+		return n, err
 	}
-	n.ln = ln
-	n.url = "http://" + ln.Addr().String()
-	n.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { n.served <- n.srv.Serve(ln) }()
+	n.id, _ = peer.IDFromPrivateKey(key)
+	pol, err := policy.Load(n.policyPath())
+	if err != nil {
+		return n, err
+	}
+	if n.policy, err = policy.New(pol, policy.Options{Cores: runtime.NumCPU(), Power: policy.SystemPower()}); err != nil {
+		return n, err
+	}
+	if n.ledger, err = ledger.Open(ctx, filepath.Join(cfg.DataDir, "ledger.db"), key); err != nil {
+		return n, err
+	}
+	undo = append(undo, func() { _ = n.ledger.Close() })
+	if cfg.P2P {
+		if n.p2p, err = p2p.New(ctx, p2p.Config{Key: key, Listen: cfg.P2PListen, Bootstrap: cfg.Bootstrap, MDNS: !cfg.NoMDNS,
+			DHT: true, DHTServer: cfg.DHTServer, NoPortMap: cfg.NoPortMap, Version: cfg.Version, Log: cfg.Log,
+			CapsInterval: cfg.CapsInterval, DiscoveryInterval: cfg.CapsInterval}); err != nil {
+			return n, err
+		}
+		undo = append(undo, func() { _ = n.p2p.Close() })
+	}
+	ad := advert.New(advert.Config{Sched: n.sched, P2P: n.p2p, ModelsDir: cfg.ModelsDir(), Version: cfg.Version, Log: cfg.Log,
+		Threads: n.policy.Threads, Contributing: func() bool { return n.policy.Status().Contributing },
+		TokensPerSec: func() float64 { return n.router.LastTokensPerSec() }})
+	rc := route.Config{Self: n.id, Engine: n.sched, Ledger: n.ledger, Publish: n.bus.Publish, ModelSHA: ad.LoadedSHA,
+		Energy: n.energy, MsPerLayer: ad.MsPerLayer, Cache: cfg.Cache, Route: cfg.Route, Log: cfg.Log}
+	if n.p2p != nil {
+		rc.Peers = route.Net{P2P: n.p2p}
+	}
+	if n.router, err = route.New(rc); err != nil {
+		return n, err
+	}
+	dl := models.NewDownloads(n.models, func(p models.Progress) { n.bus.Publish(events.TypeDownload, p) }, cfg.Log)
+	app := &api.App{Bus: n.bus, Sched: n.sched, Models: n.models, Downloads: dl, Router: n.router, Self: n.id, P2P: n.p2p,
+		Policy: n.policy, SetPolicy: n.setPolicy, Ledger: n.ledger}
+	h := api.New(api.Options{Sched: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
+		Mounts: app.Mounts(), Extra: n.extra, Status: n.status})
+	if n.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return n, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	n.url = "http://" + n.ln.Addr().String()
+	n.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+
+	sup := suture.New("node", suture.Spec{EventHook: func(e suture.Event) { cfg.Log.Warn("service", "event", e.String()) }})
+	svc := func(name string, serve func(context.Context) error) { sup.Add(service{name, serve}) }
+	svc("http", n.serveHTTP)
+	svc("scheduler", func(ctx context.Context) error { <-ctx.Done(); n.sched.Close(); return nil })
+	svc("meter", func(ctx context.Context) error { n.meter.Run(ctx, time.Second); return nil })
+	svc("downloads", dl.Serve)
+	svc("advert", ad.Serve)
+	if n.p2p != nil {
+		n.p2p.SetCapabilities(ad.Capabilities)
+		n.p2p.OnChange(func() { n.bus.Publish(events.TypePeers, n.p2p.Peers()) })
+		n.pools = newPeerPools(n.policy.Threads)
+		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.Generate,
+			Runner: n.pools.current, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
+				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
+		svc("pipeline", func(ctx context.Context) error { srv.Start(); <-ctx.Done(); srv.Stop(); return nil })
+		svc("p2p", func(ctx context.Context) error { <-ctx.Done(); return n.p2p.Close() })
+		cfg.Log.Info("peer started", "peer", n.p2p.ID().String(), "addrs", strings.Join(n.p2p.Addrs(), " "))
+	}
+	sctx, stop := context.WithCancel(context.Background())
+	n.stop, n.done = stop, make(chan struct{})
+	errc := sup.ServeBackground(sctx)
+	go func() { n.err = <-errc; close(n.done) }()
 	cfg.Log.Info("node started", "url", n.url, "auth", !loopback)
 	return n, nil
 }
+
+// service is a named long-lived part run by the supervisor.
+type service struct {
+	name  string
+	serve func(context.Context) error
+}
+
+func (s service) Serve(ctx context.Context) error { return s.serve(ctx) }
+func (s service) String() string                  { return s.name }
+
+// serveHTTP serves the API on the listener opened at Start; after a failure it listens again on
+// the same address.
+func (n *Node) serveHTTP(ctx context.Context) error {
+	ln := n.ln
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", strings.TrimPrefix(n.url, "http://")); err != nil {
+			return fmt.Errorf("listen again: %w", err)
+		}
+	}
+	n.ln = nil
+	errc := make(chan error, 1)
+	go func() { errc <- n.http.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return suture.ErrDoNotRestart
+		}
+		return fmt.Errorf("serve HTTP: %w", err)
+	case <-ctx.Done():
+		_ = n.http.Close() // Shutdown has drained it already
+		<-errc
+		return nil
+	}
+}
+
+// ModelsDir is where model files live.
+func (c *Config) ModelsDir() string { return filepath.Join(c.DataDir, "models") }
+
+func (n *Node) policyPath() string { return filepath.Join(n.cfg.DataDir, "policy.json") }
 
 // URL is the API's base URL.
 func (n *Node) URL() string { return n.url }
@@ -180,59 +270,48 @@ func (n *Node) APIKey() string { return n.key }
 // Scheduler gives access to the engine's queue.
 func (n *Node) Scheduler() *scheduler.Scheduler { return n.sched }
 
-// Wait blocks until the server stops.
+// Bus is the node's event bus.
+func (n *Node) Bus() *events.Bus { return n.bus }
+
+// PeerID is the node's name on the network.
+func (n *Node) PeerID() peer.ID { return n.id }
+
+// P2P is the node's libp2p peer (nil when it does not join the network).
+func (n *Node) P2P() *p2p.Node { return n.p2p }
+
+// Ledger is the node's ledger.
+func (n *Node) Ledger() *ledger.Ledger { return n.ledger }
+
+// Policy is the node's contribution policy.
+func (n *Node) Policy() *policy.Enforcer { return n.policy }
+
+// Route is where requests run now.
+func (n *Node) Route() string { return n.router.Route() }
+
+// Wait blocks until the node has stopped.
 func (n *Node) Wait() error {
-	err := <-n.served
-	n.served <- err
-	if errors.Is(err, http.ErrServerClosed) {
+	<-n.done
+	if errors.Is(n.err, context.Canceled) {
 		return nil
 	}
-	return err
+	return n.err
 }
 
-// Shutdown stops accepting requests, lets running ones finish until ctx ends, then stops the
-// engine.
+// Shutdown stops accepting requests, lets running ones finish until ctx ends, then stops every
+// service and waits for them.
 func (n *Node) Shutdown(ctx context.Context) error {
 	var err error
 	n.once.Do(func() {
 		n.bus.Close() // ends the event streams, which would hold Shutdown
-		err = n.srv.Shutdown(ctx)
-		n.stopNetwork()
-		n.sched.Close()
+		err = n.http.Shutdown(ctx)
 		n.stop()
+		<-n.done
+		if n.pools != nil {
+			n.pools.close()
+		}
+		err = errors.Join(err, n.ledger.Close())
 	})
 	return err
-}
-
-// Bus is the node's event bus.
-func (n *Node) Bus() *events.Bus { return n.bus }
-
-// observer feeds the meter and publishes every token on the bus.
-type observer struct {
-	*metrics.Meter
-	bus *events.Bus
-}
-
-func (o observer) Token(id string, t inference.Token) {
-	o.Meter.Token(id, t)
-	if t.Text != "" {
-		o.bus.Publish("token", events.Token{ID: id, Text: t.Text})
-	}
-}
-
-// extra is the "aria" object of an API response: the meter's figures for the request.
-func (n *Node) extra(id string) *api.Energy {
-	r, ok := n.meter.Report(id)
-	if !ok {
-		return nil
-	}
-	return &api.Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}
-}
-
-// status is the node's part of GET /api/status.
-func (n *Node) status() api.NodeStatus {
-	src := n.meter.Source()
-	return api.NodeStatus{Address: n.url, EnergyKind: src.Kind(), EnergyDetail: src.Describe()}
 }
 
 // Close stops the node at once.
@@ -240,6 +319,30 @@ func (n *Node) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return n.Shutdown(ctx)
+}
+
+// SetContributing switches work for peers on or off and saves the choice (the tray's toggle).
+func (n *Node) SetContributing(on bool) error {
+	p := n.policy.Policy()
+	p.Contribute = on
+	return n.setPolicy(p)
+}
+
+func (n *Node) setPolicy(p policy.Policy) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := p.Save(n.policyPath()); err != nil {
+		return err
+	}
+	if err := n.policy.Update(p); err != nil {
+		return err
+	}
+	n.bus.Publish(events.TypePolicy, api.PolicyState{Policy: p, Status: n.policy.Status()})
+	if n.p2p != nil {
+		n.p2p.Refresh()
+	}
+	return nil
 }
 
 // localModels lists the models directory for the OpenAI layer.
@@ -251,30 +354,46 @@ func (n *Node) localModels() []api.LocalModel {
 	return out
 }
 
-// loadOrCreateKey reads the stored API key, or creates one (0600).
-func loadOrCreateKey(path string) (string, error) {
-	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
-		return strings.TrimSpace(string(b)), nil
+// extra is the "aria" object of an API response: the meter's figures for the request.
+func (n *Node) extra(id string) *api.Energy {
+	r, ok := n.meter.Report(id)
+	if !ok {
+		return nil
 	}
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	k := "aria-" + hex.EncodeToString(b[:])
-	if err := os.WriteFile(path, []byte(k+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("store the API key: %w", err)
-	}
-	return k, nil
+	return &api.Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}
 }
 
-// newestModel is the most recently written local model file, or "".
-func newestModel(ls []models.Local) string {
-	var best string
-	var bestT time.Time
-	for _, l := range ls {
-		if st, err := os.Stat(l.Path); err == nil && st.ModTime().After(bestT) {
-			best, bestT = l.Path, st.ModTime()
-		}
-	}
-	return best
+func (n *Node) energy(id string) (float64, metrics.Kind, bool) {
+	r, ok := n.meter.Report(id)
+	return r.EnergyMJ, r.EnergyKind, ok
 }
+
+// status is the node's part of GET /api/status.
+func (n *Node) status() api.NodeStatus {
+	src := n.meter.Source()
+	return api.NodeStatus{Address: n.url, EnergyKind: src.Kind(), EnergyDetail: src.Describe()}
+}
+
+// backend is the API's backend: the scheduler, with requests run by the router.
+type backend struct {
+	*scheduler.Scheduler
+	r *route.Router
+}
+
+func (b backend) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	return b.r.Generate(ctx, id, req, onToken)
+}
+
+// observer feeds the meter and publishes every token on the bus.
+type observer struct {
+	*metrics.Meter
+	bus *events.Bus
+}
+
+func (o observer) Token(id string, t inference.Token) {
+	o.Meter.Token(id, t)
+	if t.Text != "" {
+		o.bus.Publish(events.TypeToken, events.Token{ID: id, Text: t.Text})
+	}
+}
+

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -256,6 +257,53 @@ func (n *Node) refreshLoop() {
 		n.mu.Unlock()
 		if expired {
 			n.notify()
+		}
+	}
+}
+
+// Holders are the contributing peers that hold layers [from, to) of the model with this SHA-256
+// (to < 0: up to its last layer; from < 0: any part of it), except the excluded ones.
+func (n *Node) Holders(sha string, from, to int, exclude []peer.ID) []PeerInfo {
+	var out []PeerInfo
+	for _, p := range n.Peers() {
+		m, ok := p.HasModel(sha)
+		if !ok || !p.Caps.Contributing || slices.Contains(exclude, p.ID) {
+			continue
+		}
+		hi := to
+		if hi < 0 {
+			hi = m.Layers
+		}
+		if from >= 0 && (m.From > from || m.To < hi) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// FindHolders looks the model up in the DHT when no connected peer holds any of it, connects
+// to the providers and waits (at most 5 s) until one of them has advertised it.
+func (n *Node) FindHolders(ctx context.Context, sha string) {
+	if len(n.Holders(sha, -1, 0, nil)) > 0 {
+		return
+	}
+	fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	found, err := n.FindProviders(fctx, sha, 8)
+	if err != nil || len(found) == 0 {
+		return
+	}
+	for _, ai := range found {
+		_ = n.Host().Connect(fctx, ai) // a connection fetches the peer's capabilities
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for len(n.Holders(sha, -1, 0, nil)) == 0 {
+		select {
+		case <-fctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

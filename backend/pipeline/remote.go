@@ -156,7 +156,7 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 			res.Duration = time.Since(t0)
 			// Sign for the work: what we asked and what we got, as we saw it.
 			rec := Record{RequestID: requestID, Model: modelSHA, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
-				Requester: h.ID().String(), Worker: p.String(), InputHash: RequestHash(req), OutputHash: hashText(res.Text)}
+				Requester: h.ID().String(), Worker: p.String(), InputHash: RequestHash(req), OutputHash: TextHash(res.Text)}
 			if key := h.Peerstore().PrivKey(h.ID()); key != nil {
 				if r, err := ledger.SignReceipt(key, rec.payload()); err == nil {
 					res.Receipt = rec.payload()

@@ -343,7 +343,7 @@ func (s *Server) handleGenerate(st network.Stream) {
 		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
 		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
 	})
-	rec.OutputHash = hashText(res.Text)
+	rec.OutputHash = TextHash(res.Text)
 	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
 	if err != nil {
 		s.record(rec)
@@ -366,7 +366,8 @@ func (s *Server) handleGenerate(st network.Stream) {
 	s.record(rec)
 }
 
-func hashText(s string) string {
+// TextHash is the SHA-256 (hex) of generated text, as both sides of a request record it.
+func TextHash(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }

@@ -80,7 +80,8 @@ type Scheduler struct {
 	waiting []*ticket  // FIFO of jobs waiting for the engine
 	running bool       // a job (or a load) holds the engine
 	closed  bool
-	cur     *loaded // nil: no model
+	cur     *loaded       // nil: no model
+	changed chan struct{} // closed (and replaced) when the model changes
 }
 
 // loaded is one loaded model and the leases on it.
@@ -113,7 +114,7 @@ func New(cfg Config, obs Observer) *Scheduler {
 	if cfg.Queue <= 0 {
 		cfg.Queue = 16
 	}
-	s := &Scheduler{cfg: cfg, obs: obs}
+	s := &Scheduler{cfg: cfg, obs: obs, changed: make(chan struct{})}
 	s.idle = sync.NewCond(&s.mu)
 	return s
 }
@@ -221,6 +222,7 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 	s.mu.Lock()
 	old := s.cur
 	s.cur = l
+	s.notifyLocked()
 	s.mu.Unlock()
 	if old != nil {
 		old.retire()
@@ -421,10 +423,23 @@ func (s *Scheduler) Close() {
 	}
 	cur := s.cur
 	s.cur = nil
+	s.notifyLocked()
 	s.mu.Unlock()
 	if cur != nil {
 		cur.retire()
 	}
+}
+
+// Changed is closed at the next change of the loaded model (a load, or Close).
+func (s *Scheduler) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *Scheduler) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 func kernelsName() string { return kernels.Selected().Impl.Name }

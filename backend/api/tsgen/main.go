@@ -32,10 +32,10 @@ import (
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/models"
-	"github.com/aria-node/aria/backend/node"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
 )
 
@@ -78,13 +78,13 @@ var contract = []named{
 	// /api (the app)
 	{"ModelStatus", t[api.ModelStatus](), ""},
 	{"Status", t[api.Status](), "GET /api/status"},
-	{"CatalogueEntry", t[node.CatalogueItem](), ""},
-	{"LocalModel", t[node.LocalItem](), ""},
+	{"CatalogueEntry", t[api.CatalogueItem](), ""},
+	{"LocalModel", t[api.LocalItem](), ""},
 	{"ModelFile", t[models.Local](), "POST /api/models/import and /api/models/demo"},
 	{"Progress", t[models.Progress](), `a download or an import; the "download" event`},
-	{"ModelsResponse", t[node.ModelsAnswer](), "GET /api/models"},
-	{"IDAnswer", t[node.IDAnswer](), "POST /api/models/download and /api/models/cancel"},
-	{"NameAnswer", t[node.NameAnswer](), "DELETE /api/models/{name}"},
+	{"ModelsResponse", t[api.ModelsAnswer](), "GET /api/models"},
+	{"IDAnswer", t[api.IDAnswer](), "POST /api/models/download and /api/models/cancel"},
+	{"NameAnswer", t[api.NameAnswer](), "DELETE /api/models/{name}"},
 	{"LoadedModel", t[scheduler.ModelInfo](), "POST /api/models/load"},
 	{"ModelCap", t[p2p.ModelCap](), ""},
 	{"Capabilities", t[p2p.Capabilities](), ""},
@@ -92,15 +92,15 @@ var contract = []named{
 	{"Policy", t[policy.Policy](), ""},
 	{"ContributionStatus", t[policy.Status](), ""},
 	{"HopStats", t[pipeline.HopStats](), ""},
-	{"NetworkInfo", t[node.NetworkInfo](), "GET /api/network"},
-	{"RouteAnswer", t[node.RouteAnswer](), "PUT /api/network"},
-	{"PolicyResponse", t[node.PolicyState](), `GET and PUT /api/policy; the "policy" event`},
+	{"NetworkInfo", t[api.NetworkInfo](), "GET /api/network"},
+	{"RouteAnswer", t[api.RouteAnswer](), "PUT /api/network"},
+	{"PolicyResponse", t[api.PolicyState](), `GET and PUT /api/policy; the "policy" event`},
 	{"Receipt", t[ledger.Receipt](), ""},
 	{"LedgerEntry", t[ledger.Entry](), ""},
-	{"LedgerList", t[node.LedgerList](), "GET /api/ledger"},
+	{"LedgerList", t[api.LedgerList](), "GET /api/ledger"},
 	{"LedgerProblem", t[ledger.Problem](), ""},
 	{"LedgerReport", t[ledger.Report](), ""},
-	{"VerifyResponse", t[node.LedgerVerify](), "GET /api/ledger/verify"},
+	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify"},
 
 	// events (GET /api/events)
 	{"TokenEvent", t[events.Token](), ""},
@@ -125,7 +125,7 @@ var eventMap = []struct {
 	{events.TypeDownload, t[models.Progress]()},
 	{events.TypeNode, t[events.Node]()},
 	{events.TypePeers, t[[]p2p.PeerInfo]()},
-	{events.TypePolicy, t[node.PolicyState]()},
+	{events.TypePolicy, t[api.PolicyState]()},
 	{events.TypeRoute, t[events.Route]()},
 	{events.TypeLedger, t[events.Ledger]()},
 }
@@ -142,7 +142,7 @@ var enums = []enum{
 	{"DownloadState", t[models.State](), []string{string(models.Queued), string(models.Downloading), string(models.Verifying),
 		string(models.Done), string(models.Failed), string(models.Cancelled)}},
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
-	{"Route", nil, []string{node.RouteLocal, node.RouteRemote, node.RoutePipeline}},
+	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).

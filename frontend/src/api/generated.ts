@@ -175,7 +175,7 @@ export interface Status {
   version: string;
 }
 
-/** node.CatalogueItem */
+/** api.CatalogueItem */
 export interface CatalogueEntry {
   id: string;
   name: string;
@@ -190,7 +190,7 @@ export interface CatalogueEntry {
   downloaded: boolean;
 }
 
-/** node.LocalItem */
+/** api.LocalItem */
 export interface LocalModel {
   name: string;
   file: string;
@@ -222,19 +222,19 @@ export interface Progress {
   error?: string;
 }
 
-/** node.ModelsAnswer: GET /api/models */
+/** api.ModelsAnswer: GET /api/models */
 export interface ModelsResponse {
   catalogue: CatalogueEntry[];
   local: LocalModel[];
   downloads: Progress[];
 }
 
-/** node.IDAnswer: POST /api/models/download and /api/models/cancel */
+/** api.IDAnswer: POST /api/models/download and /api/models/cancel */
 export interface IDAnswer {
   id: string;
 }
 
-/** node.NameAnswer: DELETE /api/models/{name} */
+/** api.NameAnswer: DELETE /api/models/{name} */
 export interface NameAnswer {
   name: string;
 }
@@ -247,6 +247,10 @@ export interface LoadedModel {
   Kernels: string;
   Context: number;
   Loaded: string;
+  Layers: number;
+  From: number;
+  To: number;
+  Width: number;
 }
 
 /** p2p.ModelCap */
@@ -307,7 +311,7 @@ export interface HopStats {
   last_ms: number;
 }
 
-/** node.NetworkInfo: GET /api/network */
+/** api.NetworkInfo: GET /api/network */
 export interface NetworkInfo {
   addrs: string[] | null;
   contribution: ContributionStatus;
@@ -320,12 +324,12 @@ export interface NetworkInfo {
   route: Route;
 }
 
-/** node.RouteAnswer: PUT /api/network */
+/** api.RouteAnswer: PUT /api/network */
 export interface RouteAnswer {
   route: Route;
 }
 
-/** node.PolicyState: GET and PUT /api/policy; the "policy" event */
+/** api.PolicyState: GET and PUT /api/policy; the "policy" event */
 export interface PolicyResponse {
   policy: Policy;
   status: ContributionStatus;
@@ -362,7 +366,7 @@ export interface LedgerEntry {
   sig: string;
 }
 
-/** node.LedgerList: GET /api/ledger */
+/** api.LedgerList: GET /api/ledger */
 export interface LedgerList {
   entries: LedgerEntry[];
 }
@@ -381,7 +385,7 @@ export interface LedgerReport {
   problems: LedgerProblem[] | null;
 }
 
-/** node.LedgerVerify: GET /api/ledger/verify */
+/** api.LedgerVerify: GET /api/ledger/verify */
 export interface VerifyResponse {
   ok: boolean;
   report: LedgerReport;

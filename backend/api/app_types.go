@@ -1,0 +1,82 @@
+package api
+
+import (
+	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/p2p"
+	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/policy"
+)
+
+// The answers of the app's endpoints (app.go). Errors are WriteError's, as on /v1.
+
+// CatalogueItem is a catalogue entry in GET /api/models.
+type CatalogueItem struct {
+	models.Entry
+	Downloaded bool `json:"downloaded"`
+}
+
+// LocalItem is a local model file in GET /api/models.
+type LocalItem struct {
+	models.Local
+	Loaded bool `json:"loaded"`
+}
+
+// ModelsAnswer is the answer of GET /api/models.
+type ModelsAnswer struct {
+	Catalogue []CatalogueItem   `json:"catalogue"`
+	Local     []LocalItem       `json:"local"`
+	Downloads []models.Progress `json:"downloads"`
+}
+
+// IDAnswer is the answer of POST /api/models/download (202) and /api/models/cancel.
+type IDAnswer struct {
+	ID string `json:"id"`
+}
+
+// NameAnswer is the answer of DELETE /api/models/{name}.
+type NameAnswer struct {
+	Name string `json:"name"`
+}
+
+// The answers of the app's endpoints for the network, the policy and the ledger. Where they
+// used to be maps, the fields are in alphabetical order of their JSON names (the order the
+// maps were written in).
+
+// NetworkInfo is the answer of GET /api/network.
+type NetworkInfo struct {
+	Addrs        []string            `json:"addrs"`
+	Contribution policy.Status       `json:"contribution"`
+	Joined       bool                `json:"joined"` // the libp2p peer runs
+	LastHops     []pipeline.HopStats `json:"last_hops"`
+	LastRoute    string              `json:"last_route"`
+	PeerID       string              `json:"peer_id"`
+	Peers        []p2p.PeerInfo      `json:"peers"`
+	Policy       policy.Policy       `json:"policy"`
+	Route        string              `json:"route"` // local, remote or pipeline
+}
+
+// RouteAnswer is the answer of PUT /api/network.
+type RouteAnswer struct {
+	Route string `json:"route"`
+}
+
+// PolicyState is the answer of GET and PUT /api/policy, and the "policy" event.
+type PolicyState struct {
+	Policy policy.Policy `json:"policy"`
+	Status policy.Status `json:"status"`
+}
+
+// EventType is the bus event type of a PolicyState.
+func (PolicyState) EventType() string { return "policy" }
+
+// LedgerList is the answer of GET /api/ledger (newest first).
+type LedgerList struct {
+	Entries []ledger.Entry `json:"entries"`
+}
+
+// LedgerVerify is the answer of GET /api/ledger/verify.
+type LedgerVerify struct {
+	OK     bool          `json:"ok"`
+	Report ledger.Report `json:"report"`
+}

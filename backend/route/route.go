@@ -1,0 +1,341 @@
+// Package route decides where a request runs — on this node, as a whole on a peer (with
+// failover that continues the user's stream exactly), or pipelined over peers — and writes every
+// request, and every piece of work done for peers, to the ledger.
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/aria-node/aria/backend/events"
+	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/metrics"
+	"github.com/aria-node/aria/backend/p2p"
+	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
+)
+
+// Routes: where a request's layers run.
+const (
+	Local    = "local"    // on this node
+	Remote   = "remote"   // the whole request on a contributing peer that holds the model
+	Pipeline = "pipeline" // the layers split over this node and contributing peers
+)
+
+// ErrBadRoute is returned for a route name other than the three above.
+var ErrBadRoute = errors.New("route: want local, remote or pipeline")
+
+// Engine runs requests on this node: the scheduler.
+type Engine interface {
+	Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
+	GenerateWith(ctx context.Context, id string, req inference.Request, mk scheduler.LayersFunc, onToken func(inference.Token) error) (inference.Result, error)
+	Model() (scheduler.ModelInfo, bool)
+	Context() int
+}
+
+// Peers reaches the contributing peers.
+type Peers interface {
+	// Holders are the contributing peers holding layers [from, to) of the model (to < 0: to the
+	// last layer; from < 0: any part), except the excluded ones.
+	Holders(sha string, from, to int, exclude []peer.ID) []p2p.PeerInfo
+	// FindHolders looks for holders beyond the connected peers (the DHT).
+	FindHolders(ctx context.Context, sha string)
+	// Generate runs a whole request on peer p.
+	Generate(ctx context.Context, p peer.ID, sha, id string, req inference.Request, onToken func(inference.Token) error) (pipeline.RemoteResult, error)
+	// Dial opens a pipeline over the route.
+	Dial(ctx context.Context, cfg pipeline.Config, r pipeline.Route) (Pipelined, error)
+}
+
+// Pipelined is an open pipeline: the layers of one sequence, spread over nodes.
+type Pipelined interface {
+	inference.Layers
+	Route() pipeline.Route
+	Stats() []pipeline.HopStats
+	Failovers() []pipeline.Failover
+	Close(ctx context.Context) error
+}
+
+// Ledger keeps the record of work.
+type Ledger interface {
+	Append(ctx context.Context, e ledger.Entry) (ledger.Entry, error)
+}
+
+// Config wires a Router.
+type Config struct {
+	Self   peer.ID
+	Engine Engine
+	Peers  Peers // nil: this node is off the network, every request runs here
+	Ledger Ledger
+	// Publish sends the "route" and "ledger" events (nil: none).
+	Publish func(typ string, data any)
+	// ModelSHA is the SHA-256 of the loaded model, waiting while it is computed.
+	ModelSHA func(ctx context.Context) (string, error)
+	// Energy is the metered energy of a finished local request (ok false: none).
+	Energy func(id string) (mj float64, kind metrics.Kind, ok bool)
+	// MsPerLayer is this node's measured time per layer per token (0: unknown).
+	MsPerLayer func() float64
+	Cache      model.CacheType // of the coordinator's local hops
+	Route      string          // the starting route ("": local)
+	Log        *slog.Logger
+}
+
+// Router runs requests by the route the user chose. It is safe for concurrent use.
+type Router struct {
+	cfg Config
+
+	mu       sync.Mutex
+	route    string
+	lastTPS  float64 // decode speed of the last local request
+	lastPath string  // route of the last pipelined request
+	lastHops []pipeline.HopStats
+}
+
+// New makes a router.
+func New(cfg Config) (*Router, error) {
+	if cfg.Route == "" {
+		cfg.Route = Local
+	}
+	if !Valid(cfg.Route) {
+		return nil, fmt.Errorf("%w (got %q)", ErrBadRoute, cfg.Route)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Publish == nil {
+		cfg.Publish = func(string, any) {}
+	}
+	return &Router{cfg: cfg, route: cfg.Route}, nil
+}
+
+// Valid reports whether name is a route.
+func Valid(name string) bool { return name == Local || name == Remote || name == Pipeline }
+
+// Route is where requests run now.
+func (r *Router) Route() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.route
+}
+
+// SetRoute changes where the next requests run.
+func (r *Router) SetRoute(name string) error {
+	if !Valid(name) {
+		return fmt.Errorf("%w (got %q)", ErrBadRoute, name)
+	}
+	r.mu.Lock()
+	r.route = name
+	r.mu.Unlock()
+	return nil
+}
+
+// LastTokensPerSec is the decode speed of the last request run here (0: none yet).
+func (r *Router) LastTokensPerSec() float64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastTPS
+}
+
+// Last is the route of the last pipelined request and its hops.
+func (r *Router) Last() (string, []pipeline.HopStats) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastPath, r.lastHops
+}
+
+// Generate runs a request by the current route and writes it to the ledger.
+func (r *Router) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	start := time.Now()
+	e := ledger.Entry{RequestID: id, Kind: ledger.Local, Requester: r.cfg.Self, Worker: r.cfg.Self, StartedAt: start.UnixMilli()}
+	info, _ := r.cfg.Engine.Model()
+	var res inference.Result
+	var err error
+	switch r.Route() {
+	case Remote:
+		res, err = r.remote(ctx, id, req, onToken, &e)
+	case Pipeline:
+		res, err = r.pipelined(ctx, id, req, onToken)
+	default:
+		res, err = r.cfg.Engine.Generate(ctx, id, req, onToken)
+	}
+	if e.Kind == ledger.Local && err == nil && res.GeneratePerSec > 0 {
+		r.mu.Lock()
+		r.lastTPS = res.GeneratePerSec
+		r.mu.Unlock()
+	}
+	if len(res.Tokens) == 0 && err != nil {
+		return res, err
+	}
+	r.record(ctx, e, info, req, res, start)
+	return res, err
+}
+
+// record writes a request this node asked for to the ledger.
+func (r *Router) record(ctx context.Context, e ledger.Entry, info scheduler.ModelInfo, req inference.Request, res inference.Result, start time.Time) {
+	ctx = context.WithoutCancel(ctx)
+	if r.cfg.ModelSHA != nil {
+		sctx, cancel := context.WithTimeout(ctx, time.Second)
+		e.ModelSHA256, _ = r.cfg.ModelSHA(sctx)
+		cancel()
+	}
+	e.LayerTo = int64(info.Layers)
+	e.PromptTokens, e.GenTokens = int64(res.PromptTokens), int64(len(res.Tokens))
+	e.DurationMs = time.Since(start).Milliseconds()
+	e.InputHash = pipeline.RequestHash(req)
+	e.OutputHash = pipeline.TextHash(res.Text)
+	e.EnergyLabel = string(metrics.Estimated)
+	if r.cfg.Energy != nil && e.Kind != ledger.Remote {
+		if mj, kind, ok := r.cfg.Energy(e.RequestID); ok {
+			e.EnergyMJ, e.EnergyLabel = int64(mj), string(kind)
+		}
+	}
+	if _, err := r.cfg.Ledger.Append(ctx, e); err != nil {
+		r.cfg.Log.Error("ledger write failed", "id", e.RequestID, "err", err)
+		return
+	}
+	r.cfg.Publish(events.TypeLedger, events.Ledger{RequestID: e.RequestID, Kind: string(e.Kind)})
+}
+
+// remote runs the whole request on a contributing peer holding the model. A peer that fails is
+// replaced by the next one, then by this node; one that fails after streaming tokens is
+// replaced by a node that runs the request again from the start with the same seed and passes
+// on only the tokens the user has not seen, so the text is the one the first peer would have
+// given.
+func (r *Router) remote(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error, e *ledger.Entry) (inference.Result, error) {
+	if r.cfg.Peers == nil {
+		return r.cfg.Engine.Generate(ctx, id, req, onToken)
+	}
+	sha, err := r.cfg.ModelSHA(ctx)
+	if err != nil {
+		return inference.Result{}, err
+	}
+	req = withSeed(req)
+	r.cfg.Peers.FindHolders(ctx, sha)
+	var c continuation
+	for _, p := range r.cfg.Peers.Holders(sha, 0, -1, nil) {
+		rr, err := r.cfg.Peers.Generate(ctx, p.ID, sha, id, req, c.pass(onToken))
+		if err != nil && ctx.Err() == nil && c.userErr == nil && !c.diverged {
+			r.cfg.Log.Warn("peer failed the request; the next node takes it", "peer", p.ID.String(),
+				"tokens_sent", len(c.sent), "err", err)
+			continue
+		}
+		e.Kind, e.Worker = ledger.Remote, p.ID
+		return inference.Result{Text: rr.Text, Tokens: rr.Tokens, PromptTokens: rr.PromptTokens, FinishReason: rr.FinishReason,
+			PromptPerSec: rr.PromptPerSec, GeneratePerSec: rr.GenPerSec, GenerateTime: rr.Duration}, err
+	}
+	if len(c.sent) > 0 {
+		r.cfg.Log.Info("continuing a remote request here", "id", id, "tokens_sent", len(c.sent))
+	}
+	return r.cfg.Engine.Generate(ctx, id, req, c.pass(onToken))
+}
+
+// withSeed fixes the seed of a sampled request, so that another node can run it again and draw
+// the same tokens.
+func withSeed(req inference.Request) inference.Request {
+	if req.Sampling.Temperature > 0 && req.Sampling.Seed == 0 {
+		req.Sampling.Seed = rand.Uint64() | 1
+	}
+	return req
+}
+
+// continuation passes tokens to the user across the nodes that run one request in turn: each
+// run starts from the beginning, and only the tokens beyond those already passed on go through.
+type continuation struct {
+	sent     []inference.Token
+	userErr  error // the user's callback failed: stop, do not retry
+	diverged bool  // a replay drew other tokens than the user has: it cannot continue
+}
+
+func (c *continuation) pass(onToken func(inference.Token) error) func(inference.Token) error {
+	seen := 0
+	return func(t inference.Token) error {
+		seen++
+		if seen <= len(c.sent) {
+			if c.sent[seen-1] != t {
+				c.diverged = true
+				return fmt.Errorf("a replacement node drew token %d differently (%d, not %d): the generation cannot continue",
+					seen, t.ID, c.sent[seen-1].ID)
+			}
+			return nil
+		}
+		c.sent = append(c.sent, t)
+		if onToken != nil {
+			if err := onToken(t); err != nil {
+				c.userErr = err
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// pipelined runs the layers over this node and the contributing peers holding the model; the
+// engine here embeds, applies the head and samples.
+func (r *Router) pipelined(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	if r.cfg.Peers == nil {
+		return r.cfg.Engine.Generate(ctx, id, req, onToken) // not on the network: all layers here
+	}
+	sha, err := r.cfg.ModelSHA(ctx)
+	if err != nil {
+		return inference.Result{}, err
+	}
+	peers := r.cfg.Peers
+	peers.FindHolders(ctx, sha)
+	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
+		here := 0.0
+		if r.cfg.MsPerLayer != nil {
+			here = r.cfg.MsPerLayer()
+		}
+		cands := []pipeline.Candidate{{MsPerLayer: here}}
+		for _, h := range peers.Holders(sha, 0, -1, nil) {
+			cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer})
+		}
+		for _, h := range peers.Holders(sha, -1, 0, nil) {
+			if m, _ := h.HasModel(sha); m.From != 0 || m.To != m.Layers {
+				cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer, From: m.From, To: m.To})
+			}
+		}
+		plan, err := pipeline.Plan(eng.Model.HP.NLayer, 0, cands)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := peers.Dial(ctx, pipeline.Config{Engine: eng, Model: sha, RequestID: id,
+			Context: r.cfg.Engine.Context(), Cache: r.cfg.Cache, Log: r.cfg.Log,
+			Replace: func(_ context.Context, failed pipeline.Hop, exclude []peer.ID) (pipeline.Hop, error) {
+				for _, h := range peers.Holders(sha, failed.From, failed.To, exclude) {
+					return pipeline.Hop{Peer: h.ID, From: failed.From, To: failed.To}, nil
+				}
+				return pipeline.Hop{From: failed.From, To: failed.To}, nil // this node takes the range back
+			}}, plan)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.cfg.Publish(events.TypeRoute, events.Route{RequestID: id, Route: p.Route().String()})
+		return p, func() {
+			stats, path := p.Stats(), p.Route().String() // after any failover
+			r.mu.Lock()
+			r.lastHops, r.lastPath = stats, path
+			r.mu.Unlock()
+			r.cfg.Publish(events.TypeRoute, events.Route{RequestID: id, Route: path}.Ended(HopEvents(stats), len(p.Failovers())))
+			_ = p.Close(context.WithoutCancel(ctx))
+		}, nil
+	}
+	return r.cfg.Engine.GenerateWith(ctx, id, req, mk, onToken)
+}
+
+// HopEvents are a pipeline's hop statistics as the "route" event carries them.
+func HopEvents(stats []pipeline.HopStats) []events.Hop {
+	out := make([]events.Hop, 0, len(stats))
+	for _, s := range stats {
+		out = append(out, events.Hop{Hop: s.Route, Steps: s.Steps, Tokens: s.Tokens, LastMs: s.LastMs})
+	}
+	return out
+}
