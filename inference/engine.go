@@ -126,6 +126,10 @@ func (e *Engine) Tokenize(text string) []int32 {
 	return e.Tok.Encode(text, e.Tok.AddBOS(), true)
 }
 
+// ErrUnloaded is returned by work on a model that its owner unloaded while the work was open
+// (backend/scheduler's leases).
+var ErrUnloaded = errors.New("the model was unloaded")
+
 // ErrPartial is returned when a whole-model operation meets an engine that holds some layers only.
 var ErrPartial = errors.New("this engine holds only some of the model's layers: it serves pipeline hops")
 

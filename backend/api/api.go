@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
 )
@@ -55,11 +56,11 @@ type Options struct {
 	AllowedHosts []string
 	// Mounts adds handlers under /api/ (path → handler), e.g. "/api/events".
 	Mounts map[string]http.Handler
-	// Status adds the node's fields to GET /api/status.
-	Status func() NodeStatus
-	// Extra returns the meter's figures for a finished request (the energy part of the
-	// "aria" object), or nil.
-	Extra func(id string) *Energy
+	// Meter gives the energy of finished requests and the energy source for GET /api/status
+	// (nil: none).
+	Meter *metrics.Meter
+	// Address is the node's URL, for GET /api/status.
+	Address string
 	// Static is the built frontend, served at / (nil: none).
 	Static  fs.FS
 	Version string

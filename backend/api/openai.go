@@ -60,9 +60,9 @@ func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
 		st.Model = &ModelStatus{ID: info.ID, Loaded: true, Path: info.Path, Kernels: info.Kernels,
 			Threads: info.Threads, Context: info.Context, Synthetic: strings.Contains(info.ID, "random")}
 	}
-	if h.o.Status != nil {
-		ns := h.o.Status()
-		st.Address, st.EnergyKind, st.EnergyDetail = ns.Address, ns.EnergyKind, ns.EnergyDetail
+	st.Address = h.o.Address
+	if m := h.o.Meter; m != nil {
+		st.EnergyKind, st.EnergyDetail = m.Source().Kind(), m.Source().Describe()
 	}
 	WriteJSON(w, http.StatusOK, st)
 }
@@ -457,8 +457,10 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 // extra is the "aria" object: speeds from the engine, energy from the meter when there is one.
 func (h *Handler) extra(id string, res inference.Result) Aria {
 	a := Aria{PromptTokensPerS: res.PromptPerSec, TokensPerS: res.GeneratePerSec}
-	if h.o.Extra != nil {
-		a.Energy = h.o.Extra(id)
+	if h.o.Meter != nil {
+		if r, ok := h.o.Meter.Report(id); ok {
+			a.Energy = &Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}
+		}
 	}
 	return a
 }

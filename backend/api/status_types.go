@@ -16,15 +16,8 @@ type ModelStatus struct {
 	Threads   int    `json:"threads"`
 }
 
-// NodeStatus is what the node adds to GET /api/status (Options.Status).
-type NodeStatus struct {
-	Address      string       `json:"address,omitempty"`
-	EnergyDetail string       `json:"energy_detail,omitempty"`
-	EnergyKind   metrics.Kind `json:"energy_kind,omitempty"`
-}
-
-// Status is the answer of GET /api/status. The node's fields are absent when the handler has
-// no Options.Status.
+// Status is the answer of GET /api/status. The energy fields are absent when the handler has no
+// Options.Meter.
 type Status struct {
 	Address      string       `json:"address,omitempty"`
 	AuthRequired bool         `json:"auth_required"`

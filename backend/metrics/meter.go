@@ -107,8 +107,12 @@ func (m *Meter) PromptDone(id string, tokens int) {
 	}
 }
 
-// Token counts one generated piece and publishes live figures at most every 250 ms.
+// Token publishes a generated piece of text (the "token" event), counts it, and publishes live
+// figures at most every 250 ms.
 func (m *Meter) Token(id string, t inference.Token) {
+	if t.Text != "" {
+		m.publish(events.TypeToken, events.Token{ID: id, Text: t.Text})
+	}
 	m.mu.Lock()
 	a := m.cur
 	if a == nil || a.id != id || t.ID < 0 {

@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -89,9 +88,7 @@ type Node struct {
 	ledger *ledger.Ledger
 	p2p    *p2p.Node // nil when the node does not join the network
 	router *route.Router
-	pools  *peerPools
-	http   *http.Server
-	ln     net.Listener
+	http   *api.Server
 	url    string
 	key    string
 	stop   context.CancelFunc // the supervisor's
@@ -136,7 +133,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
 	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, Layers: cfg.Layers},
-		observer{n.meter, n.bus})
+		n.meter)
 	undo = append(undo, n.sched.Close)
 	if p := cfg.Model; p != "" {
 		if _, err = n.sched.Load(ctx, p); err != nil {
@@ -176,28 +173,30 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		Threads: n.policy.Threads, Contributing: func() bool { return n.policy.Status().Contributing },
 		TokensPerSec: func() float64 { return n.router.LastTokensPerSec() }})
 	rc := route.Config{Self: n.id, Engine: n.sched, Ledger: n.ledger, Publish: n.bus.Publish, ModelSHA: ad.LoadedSHA,
-		Energy: n.energy, MsPerLayer: ad.MsPerLayer, Cache: cfg.Cache, Route: cfg.Route, Log: cfg.Log}
+		Meter: n.meter, MsPerLayer: ad.MsPerLayer, Cache: cfg.Cache, Route: cfg.Route, Log: cfg.Log}
 	if n.p2p != nil {
 		rc.Peers = route.Net{P2P: n.p2p}
 	}
 	if n.router, err = route.New(rc); err != nil {
 		return n, err
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return n, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	undo = append(undo, func() { _ = ln.Close() })
+	n.url = "http://" + ln.Addr().String()
 	dl := models.NewDownloads(n.models, func(p models.Progress) { n.bus.Publish(events.TypeDownload, p) }, cfg.Log)
 	app := &api.App{Bus: n.bus, Sched: n.sched, Models: n.models, Downloads: dl, Router: n.router, Self: n.id, P2P: n.p2p,
 		Policy: n.policy, SetPolicy: n.setPolicy, Ledger: n.ledger}
 	h := api.New(api.Options{Sched: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
-		Mounts: app.Mounts(), Extra: n.extra, Status: n.status})
-	if n.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
-		return n, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	n.url = "http://" + n.ln.Addr().String()
-	n.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		Mounts: app.Mounts(), Meter: n.meter, Address: n.url})
+	n.http = api.NewServer(h, ln)
 
 	sup := suture.New("node", suture.Spec{EventHook: func(e suture.Event) { cfg.Log.Warn("service", "event", e.String()) }})
 	svc := func(name string, serve func(context.Context) error) { sup.Add(service{name, serve}) }
-	svc("http", n.serveHTTP)
+	sup.Add(n.http)
 	svc("scheduler", func(ctx context.Context) error { <-ctx.Done(); n.sched.Close(); return nil })
 	svc("meter", func(ctx context.Context) error { n.meter.Run(ctx, time.Second); return nil })
 	svc("downloads", dl.Serve)
@@ -205,9 +204,8 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.p2p != nil {
 		n.p2p.SetCapabilities(ad.Capabilities)
 		n.p2p.OnChange(func() { n.bus.Publish(events.TypePeers, n.p2p.Peers()) })
-		n.pools = newPeerPools(n.policy.Threads)
 		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.Generate,
-			Runner: n.pools.current, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
+			Threads: n.policy.Threads, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
 				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
 		svc("pipeline", func(ctx context.Context) error { srv.Start(); <-ctx.Done(); srv.Stop(); return nil })
 		svc("p2p", func(ctx context.Context) error { <-ctx.Done(); return n.p2p.Close() })
@@ -230,32 +228,6 @@ type service struct {
 func (s service) Serve(ctx context.Context) error { return s.serve(ctx) }
 func (s service) String() string                  { return s.name }
 
-// serveHTTP serves the API on the listener opened at Start; after a failure it listens again on
-// the same address.
-func (n *Node) serveHTTP(ctx context.Context) error {
-	ln := n.ln
-	if ln == nil {
-		var err error
-		if ln, err = net.Listen("tcp", strings.TrimPrefix(n.url, "http://")); err != nil {
-			return fmt.Errorf("listen again: %w", err)
-		}
-	}
-	n.ln = nil
-	errc := make(chan error, 1)
-	go func() { errc <- n.http.Serve(ln) }()
-	select {
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return suture.ErrDoNotRestart
-		}
-		return fmt.Errorf("serve HTTP: %w", err)
-	case <-ctx.Done():
-		_ = n.http.Close() // Shutdown has drained it already
-		<-errc
-		return nil
-	}
-}
-
 // ModelsDir is where model files live.
 func (c *Config) ModelsDir() string { return filepath.Join(c.DataDir, "models") }
 
@@ -270,17 +242,11 @@ func (n *Node) APIKey() string { return n.key }
 // Scheduler gives access to the engine's queue.
 func (n *Node) Scheduler() *scheduler.Scheduler { return n.sched }
 
-// Bus is the node's event bus.
-func (n *Node) Bus() *events.Bus { return n.bus }
-
 // PeerID is the node's name on the network.
 func (n *Node) PeerID() peer.ID { return n.id }
 
 // P2P is the node's libp2p peer (nil when it does not join the network).
 func (n *Node) P2P() *p2p.Node { return n.p2p }
-
-// Ledger is the node's ledger.
-func (n *Node) Ledger() *ledger.Ledger { return n.ledger }
 
 // Policy is the node's contribution policy.
 func (n *Node) Policy() *policy.Enforcer { return n.policy }
@@ -306,9 +272,6 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		err = n.http.Shutdown(ctx)
 		n.stop()
 		<-n.done
-		if n.pools != nil {
-			n.pools.close()
-		}
 		err = errors.Join(err, n.ledger.Close())
 	})
 	return err
@@ -354,26 +317,6 @@ func (n *Node) localModels() []api.LocalModel {
 	return out
 }
 
-// extra is the "aria" object of an API response: the meter's figures for the request.
-func (n *Node) extra(id string) *api.Energy {
-	r, ok := n.meter.Report(id)
-	if !ok {
-		return nil
-	}
-	return &api.Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}
-}
-
-func (n *Node) energy(id string) (float64, metrics.Kind, bool) {
-	r, ok := n.meter.Report(id)
-	return r.EnergyMJ, r.EnergyKind, ok
-}
-
-// status is the node's part of GET /api/status.
-func (n *Node) status() api.NodeStatus {
-	src := n.meter.Source()
-	return api.NodeStatus{Address: n.url, EnergyKind: src.Kind(), EnergyDetail: src.Describe()}
-}
-
 // backend is the API's backend: the scheduler, with requests run by the router.
 type backend struct {
 	*scheduler.Scheduler
@@ -383,17 +326,3 @@ type backend struct {
 func (b backend) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 	return b.r.Generate(ctx, id, req, onToken)
 }
-
-// observer feeds the meter and publishes every token on the bus.
-type observer struct {
-	*metrics.Meter
-	bus *events.Bus
-}
-
-func (o observer) Token(id string, t inference.Token) {
-	o.Meter.Token(id, t)
-	if t.Text != "" {
-		o.bus.Publish(events.TypeToken, events.Token{ID: id, Text: t.Text})
-	}
-}
-

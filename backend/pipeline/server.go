@@ -28,9 +28,10 @@ type Server struct {
 	// queues; Generate runs it (the node's scheduler). Generate nil: the protocol is off.
 	Prepare  func(ctx context.Context, req inference.Request) (inference.Request, error)
 	Generate func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
-	// Runner gives the pool for peers' layer work (asked at each new stage, so it may change
-	// with the policy); nil, or a nil result: the engine's.
-	Runner   func() *inference.Runner
+	// Threads sizes the worker pool of peers' layer work, asked at each new stage so that it
+	// follows the policy (a new pool is made when it changes; open stages keep theirs); nil:
+	// the engine's pool.
+	Threads  func() int
 	Gate     Gate     // nil: everything is admitted
 	Recorder Recorder // nil: nothing is recorded
 	// MaxContext bounds the positions a peer may ask a stage to hold (default 4096).
@@ -44,6 +45,7 @@ type Server struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	streams map[network.Stream]struct{}
+	pools   []*inference.Runner // peers' work; the last is current
 }
 
 // Stages gives peers the layers of the model this node holds.
@@ -55,10 +57,8 @@ type Stages interface {
 	OpenStage(model string, nCtx, from, to int, r *inference.Runner) (Stage, error)
 }
 
-// ErrStageGone is what a Stage's step returns (wrapped) once its model is unloaded.
-var ErrStageGone = errors.New("the stage's model was unloaded")
-
-// Stage is one leased layer range: its steps fail with ErrStageGone once the model is unloaded.
+// Stage is one leased layer range: its steps fail with inference.ErrUnloaded once the model is
+// unloaded.
 type Stage interface {
 	Forward(ctx context.Context, x []float32) error
 	Truncate(pos int)
@@ -103,6 +103,28 @@ func (s *Server) Stop() {
 	s.streams = nil
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.mu.Lock()
+	for _, p := range s.pools {
+		p.Close()
+	}
+	s.pools = nil
+	s.mu.Unlock()
+}
+
+// runner is the current pool of peers' work (nil: the engine's).
+func (s *Server) runner() *inference.Runner {
+	if s.Threads == nil {
+		return nil
+	}
+	t := s.Threads()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.pools); n > 0 && s.pools[n-1].Threads() == t {
+		return s.pools[n-1]
+	}
+	r := inference.NewRunner(t)
+	s.pools = append(s.pools, r)
+	return r
 }
 
 func (s *Server) track(h func(network.Stream)) network.StreamHandler {
@@ -174,10 +196,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		fail(CodeNoModel, err.Error())
 		return
 	}
-	var runner *inference.Runner
-	if s.Runner != nil {
-		runner = s.Runner()
-	}
+	runner := s.runner()
 	stage, err := s.Stages.OpenStage(open.Model, open.NCtx, open.From, open.To, runner)
 	if err != nil {
 		fail(CodeBadRequest, err.Error())
@@ -213,7 +232,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		if err := r.Read(&m); err != nil {
 			select {
 			case <-stage.Done():
-				fail(CodeNoModel, ErrStageGone.Error())
+				fail(CodeNoModel, inference.ErrUnloaded.Error())
 				return
 			default:
 			}
@@ -242,7 +261,7 @@ func (s *Server) handleLayers(st network.Stream) {
 			in.Write(m.Hidden)
 			t0 := time.Now()
 			if err := stage.Forward(s.ctx, x); err != nil {
-				if errors.Is(err, ErrStageGone) || s.ctx.Err() != nil {
+				if errors.Is(err, inference.ErrUnloaded) || s.ctx.Err() != nil {
 					// The model went away under the stage: end the stream, which lets it go.
 					fail(CodeNoModel, err.Error())
 					return

@@ -79,8 +79,8 @@ type Config struct {
 	Publish func(typ string, data any)
 	// ModelSHA is the SHA-256 of the loaded model, waiting while it is computed.
 	ModelSHA func(ctx context.Context) (string, error)
-	// Energy is the metered energy of a finished local request (ok false: none).
-	Energy func(id string) (mj float64, kind metrics.Kind, ok bool)
+	// Meter has the metered energy of finished local requests (nil: estimated).
+	Meter *metrics.Meter
 	// MsPerLayer is this node's measured time per layer per token (0: unknown).
 	MsPerLayer func() float64
 	Cache      model.CacheType // of the coordinator's local hops
@@ -192,9 +192,9 @@ func (r *Router) record(ctx context.Context, e ledger.Entry, info scheduler.Mode
 	e.InputHash = pipeline.RequestHash(req)
 	e.OutputHash = pipeline.TextHash(res.Text)
 	e.EnergyLabel = string(metrics.Estimated)
-	if r.cfg.Energy != nil && e.Kind != ledger.Remote {
-		if mj, kind, ok := r.cfg.Energy(e.RequestID); ok {
-			e.EnergyMJ, e.EnergyLabel = int64(mj), string(kind)
+	if r.cfg.Meter != nil && e.Kind != ledger.Remote {
+		if rep, ok := r.cfg.Meter.Report(e.RequestID); ok {
+			e.EnergyMJ, e.EnergyLabel = int64(rep.EnergyMJ), string(rep.EnergyKind)
 		}
 	}
 	if _, err := r.cfg.Ledger.Append(ctx, e); err != nil {

@@ -26,7 +26,7 @@ var (
 	ErrNoModel = errors.New("no model is loaded")
 	ErrClosed  = errors.New("the scheduler is shut down")
 	// ErrUnloaded ends a lease whose model was replaced or unloaded while it was open.
-	ErrUnloaded = errors.New("the model was unloaded")
+	ErrUnloaded = inference.ErrUnloaded
 )
 
 // PromptTooLongError says that a prompt does not fit the context.
