@@ -23,8 +23,8 @@ const hasWindow = true
 // (The Wails asset server cannot stream server-sent events, so the page does not go through it.)
 type App struct {
 	node *node.Node
-	// The tray's "Contribute to the network" switch: an in-memory bool until the node exposes
-	// its contribution policy.
+	// The tray's "Contribute to the network" switch: the node's saved contribution policy, the
+	// same one the Network page switches.
 	contributing    func() bool
 	setContributing func(bool) error
 }
