@@ -24,7 +24,7 @@ type Options struct {
 	Threads int // worker threads; 0 picks the number of physical cores
 	// Layers, when set ([from, to), to > from), loads only that range: an engine that serves one
 	// hop of pipelines and cannot generate on its own (NewSession fails).
-	Layers [2]int
+	LayerRange [2]int
 }
 
 // Engine is a loaded model with its tokenizer, chat template and worker pool. Sessions of
@@ -70,8 +70,8 @@ func Load(path string, opts Options) (*Engine, error) {
 
 func newEngine(f *gguf.File, opts Options) (*Engine, error) {
 	from, to := 0, -1
-	if opts.Layers != [2]int{} {
-		from, to = opts.Layers[0], opts.Layers[1]
+	if opts.LayerRange != [2]int{} {
+		from, to = opts.LayerRange[0], opts.LayerRange[1]
 	}
 	m, err := model.LoadLayers(f, from, to)
 	if err != nil {

@@ -33,13 +33,13 @@ func (r *Runner) Close() { r.pool.Close() }
 type Stage struct {
 	e  *Engine
 	r  *Runner
-	st *model.State
+	st *model.Stage
 }
 
 // NewStage allocates the KV cache of layers [from, to) for nCtx positions. Its steps run on r
 // (nil: the engine's own pool).
 func (e *Engine) NewStage(nCtx, from, to int, cache model.CacheType, r *Runner) (*Stage, error) {
-	st, err := e.Model.NewState(nCtx, from, to, cache)
+	st, err := e.Model.NewStage(nCtx, from, to, cache)
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func TestPartialEngines(t *testing.T) {
 	var stages split
 	var parts int64
 	for _, r := range [][2]int{{0, 1}, {1, n}} {
-		e, err := inference.Load(path, inference.Options{Threads: 1, Layers: r})
+		e, err := inference.Load(path, inference.Options{Threads: 1, LayerRange: r})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestPartialEngines(t *testing.T) {
 			t.Fatalf("logit %d: partial engines %v, whole model %v", i, got[i], want[i])
 		}
 	}
-	if _, err := inference.Load(path, inference.Options{Layers: [2]int{2, 99}}); err == nil {
+	if _, err := inference.Load(path, inference.Options{LayerRange: [2]int{2, 99}}); err == nil {
 		t.Fatal("a range past the last layer was accepted")
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/shirou/gopsutil/v3/mem"
 
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/scheduler"
 )
@@ -104,7 +104,7 @@ func (a *Advert) hashOf(path string) *hash {
 	h, ok := a.hashes[path]
 	if !ok {
 		h = &hash{done: make(chan struct{})}
-		if s, ok := models.ReadSum(path); ok {
+		if s, ok := library.ReadSum(path); ok {
 			h.sha = s
 			close(h.done)
 		}
@@ -114,14 +114,14 @@ func (a *Advert) hashOf(path string) *hash {
 }
 
 func hashFile(path, modelsDir string) (string, error) {
-	s, err := models.SumFile(path)
+	s, err := library.SumFile(path)
 	if err != nil {
 		return "", err
 	}
 	if dir, err := filepath.Abs(modelsDir); err == nil && filepath.Dir(path) == dir {
 		// Beside the file, as downloads and imports leave it: the next start reads it instead
 		// of hashing the file again.
-		_ = models.WriteSum(path, s)
+		_ = library.WriteSum(path, s)
 	}
 	return s, nil
 }
@@ -209,7 +209,7 @@ func (a *Advert) Capabilities() p2p.Capabilities {
 	if st, err := os.Stat(info.Path); err == nil {
 		size = st.Size()
 	}
-	c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: info.Layers, From: info.From, To: info.To, Bytes: size}}
+	c.Models = []p2p.ModelCap{{SHA256: sha, Name: info.ID, Layers: info.NLayer, From: info.From, To: info.To, Bytes: size}}
 	// Layers only: a whole-token speed counts embedding, head and sampling too, and would not
 	// compare with the partial nodes' figures.
 	c.MsPerLayer = a.MsPerLayer()

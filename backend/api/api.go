@@ -41,7 +41,8 @@ type Backend interface {
 
 // Options configure the handler.
 type Options struct {
-	Sched Backend
+	// Backend runs the requests: the scheduler, with the router choosing where.
+	Backend Backend
 	// Models lists the local model files (for /v1/models and loading by name); nil: only the
 	// loaded one.
 	Models func() []LocalModel

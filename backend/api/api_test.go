@@ -82,7 +82,7 @@ func newServer(t *testing.T, o Options, cfg scheduler.Config, obs scheduler.Obse
 			t.Fatal(err)
 		}
 	}
-	o.Sched = s
+	o.Backend = s
 	ts := httptest.NewServer(New(o))
 	t.Cleanup(func() { ts.Close(); s.Close() })
 	return &server{ts, s}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/policy"
 	"github.com/aria-node/aria/backend/route"
@@ -23,8 +23,8 @@ import (
 type App struct {
 	Bus       *events.Bus
 	Sched     *scheduler.Scheduler
-	Models    *models.Manager
-	Downloads *models.Downloads
+	Models    *library.Manager
+	Downloads *library.Downloads
 	Router    *route.Router
 	Self      peer.ID
 	P2P       *p2p.Node // nil: off the network
@@ -89,8 +89,8 @@ func (a *App) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.Downloads.Start(b.ID); err != nil {
-		if errors.Is(err, models.ErrInProgress) {
-			WriteError(w, http.StatusConflict, "download_in_progress", "id", models.ErrInProgress.Error())
+		if errors.Is(err, library.ErrInProgress) {
+			WriteError(w, http.StatusConflict, "download_in_progress", "id", library.ErrInProgress.Error())
 		} else {
 			WriteError(w, http.StatusServiceUnavailable, "", "id", err.Error())
 		}

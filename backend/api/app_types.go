@@ -2,7 +2,7 @@ package api
 
 import (
 	"github.com/aria-node/aria/backend/ledger"
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
@@ -12,21 +12,21 @@ import (
 
 // CatalogueItem is a catalogue entry in GET /api/models.
 type CatalogueItem struct {
-	models.Entry
+	library.Entry
 	Downloaded bool `json:"downloaded"`
 }
 
 // LocalItem is a local model file in GET /api/models.
 type LocalItem struct {
-	models.Local
+	library.Local
 	Loaded bool `json:"loaded"`
 }
 
 // ModelsAnswer is the answer of GET /api/models.
 type ModelsAnswer struct {
-	Catalogue []CatalogueItem   `json:"catalogue"`
-	Local     []LocalItem       `json:"local"`
-	Downloads []models.Progress `json:"downloads"`
+	Catalogue []CatalogueItem    `json:"catalogue"`
+	Local     []LocalItem        `json:"local"`
+	Downloads []library.Progress `json:"downloads"`
 }
 
 // IDAnswer is the answer of POST /api/models/download (202) and /api/models/cancel.

@@ -20,7 +20,7 @@ import (
 func (h *Handler) modelList() []Model {
 	var out []Model
 	seen := map[string]bool{}
-	if info, ok := h.o.Sched.Model(); ok {
+	if info, ok := h.o.Backend.Model(); ok {
 		out = append(out, Model{ID: info.ID, Object: "model", Created: info.Loaded.Unix(), OwnedBy: "aria"})
 		seen[info.ID] = true
 	}
@@ -55,8 +55,8 @@ func (h *Handler) model(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
-	st := Status{Version: h.o.Version, AuthRequired: h.o.RequireAuth, Queued: h.o.Sched.Queued()}
-	if info, ok := h.o.Sched.Model(); ok {
+	st := Status{Version: h.o.Version, AuthRequired: h.o.RequireAuth, Queued: h.o.Backend.Queued()}
+	if info, ok := h.o.Backend.Model(); ok {
 		st.Model = &ModelStatus{ID: info.ID, Loaded: true, Path: info.Path, Kernels: info.Kernels,
 			Threads: info.Threads, Context: info.Context, Synthetic: strings.Contains(info.ID, "random")}
 	}
@@ -331,7 +331,7 @@ var (
 
 // resolveModel makes sure the requested model is the loaded one, loading a local file by name.
 func (h *Handler) resolveModel(ctx context.Context, id string) (scheduler.ModelInfo, error) {
-	info, ok := h.o.Sched.Model()
+	info, ok := h.o.Backend.Model()
 	if id == "" || (ok && id == info.ID) {
 		if !ok {
 			return info, scheduler.ErrNoModel
@@ -341,7 +341,7 @@ func (h *Handler) resolveModel(ctx context.Context, id string) (scheduler.ModelI
 	if h.o.Models != nil {
 		for _, m := range h.o.Models() {
 			if m.ID == id {
-				return h.o.Sched.Load(ctx, m.Path)
+				return h.o.Backend.Load(ctx, m.Path)
 			}
 		}
 	}
@@ -353,7 +353,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	ctx := r.Context()
 	info, err := h.resolveModel(ctx, p.Model)
 	if err == nil {
-		req, err = h.o.Sched.Prepare(ctx, req)
+		req, err = h.o.Backend.Prepare(ctx, req)
 	}
 	if err != nil {
 		h.fail(w, err)
@@ -366,7 +366,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	}
 	chatAPI := object == "chat.completion"
 	if !p.Stream {
-		res, err := h.o.Sched.Generate(ctx, id, req, nil)
+		res, err := h.o.Backend.Generate(ctx, id, req, nil)
 		if err != nil {
 			if ctx.Err() == nil {
 				h.fail(w, err)
@@ -418,7 +418,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 		return sse.send(c)
 	}
 	first := true
-	res, err := h.o.Sched.Generate(ctx, id, req, func(t inference.Token) error {
+	res, err := h.o.Backend.Generate(ctx, id, req, func(t inference.Token) error {
 		if t.Text == "" && !first {
 			return nil // a partial character or a possible stop string: nothing to show yet
 		}

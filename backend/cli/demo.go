@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 )
 
 // DataDir is the per-user directory for models and node state: $ARIA_DATA_DIR, else
@@ -43,7 +43,7 @@ func DemoModel() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
-	m, err := models.New(filepath.Join(dir, "models"))
+	m, err := library.New(filepath.Join(dir, "models"))
 	if err != nil {
 		return "", err
 	}

@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 )
 
 func modelsCmd(stdio IO) *cobra.Command {
 	var dataDir, hub string
-	manager := func() (*models.Manager, error) {
+	manager := func() (*library.Manager, error) {
 		dir := dataDir
 		if dir == "" {
 			d, err := DataDir()
@@ -21,7 +21,7 @@ func modelsCmd(stdio IO) *cobra.Command {
 			}
 			dir = d
 		}
-		m, err := models.New(filepath.Join(dir, "models"))
+		m, err := library.New(filepath.Join(dir, "models"))
 		if err == nil && hub != "" {
 			m.BaseURL = hub
 		}
@@ -66,8 +66,8 @@ func modelsCmd(stdio IO) *cobra.Command {
 				return err
 			}
 			var last time.Time
-			l, err := m.Download(cmd.Context(), args[0], func(p models.Progress) {
-				if time.Since(last) < time.Second && p.State == models.Downloading {
+			l, err := m.Download(cmd.Context(), args[0], func(p library.Progress) {
+				if time.Since(last) < time.Second && p.State == library.Downloading {
 					return
 				}
 				last = time.Now()

@@ -54,7 +54,7 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route,
-		CapsInterval: f.capsInterval, Layers: lr}, nil
+		CapsInterval: f.capsInterval, LayerRange: lr}, nil
 }
 
 func serveCmd(stdio IO) *cobra.Command {

@@ -24,8 +24,8 @@ import (
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/metrics"
-	"github.com/aria-node/aria/backend/models"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
@@ -61,14 +61,14 @@ type Config struct {
 	// starts only with P2P.
 	// Layers loads only this layer range ([from, to)): the node serves that hop of other nodes'
 	// pipelines and answers no request itself.
-	Layers    [2]int
-	P2P       bool
-	P2PListen []string // multiaddrs (default: TCP and QUIC on every interface)
-	Bootstrap []string // multiaddrs ending in /p2p/ID
-	NoMDNS    bool
-	DHTServer bool // answer DHT queries even when not known to be reachable (bootstrap nodes)
-	NoPortMap bool
-	Route     string // local (default), remote or pipeline
+	LayerRange [2]int
+	P2P        bool
+	P2PListen  []string // multiaddrs (default: TCP and QUIC on every interface)
+	Bootstrap  []string // multiaddrs ending in /p2p/ID
+	NoMDNS     bool
+	DHTServer  bool // answer DHT queries even when not known to be reachable (bootstrap nodes)
+	NoPortMap  bool
+	Route      string // local (default), remote or pipeline
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
 }
@@ -82,7 +82,7 @@ type Node struct {
 	bus    *events.Bus
 	meter  *metrics.Meter
 	sched  *scheduler.Scheduler
-	models *models.Manager
+	models *library.Manager
 	id     peer.ID
 	policy *policy.Enforcer
 	ledger *ledger.Ledger
@@ -119,7 +119,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			n, err = nil, fmt.Errorf("node: %w", err)
 		}
 	}()
-	if n.models, err = models.New(cfg.ModelsDir()); err != nil {
+	if n.models, err = library.New(cfg.ModelsDir()); err != nil {
 		return n, err
 	}
 	if cfg.HubURL != "" {
@@ -132,7 +132,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 	}
 	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
-	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, Layers: cfg.Layers},
+	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, LayerRange: cfg.LayerRange},
 		n.meter)
 	undo = append(undo, n.sched.Close)
 	if p := cfg.Model; p != "" {
@@ -186,10 +186,10 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	undo = append(undo, func() { _ = ln.Close() })
 	n.url = "http://" + ln.Addr().String()
-	dl := models.NewDownloads(n.models, func(p models.Progress) { n.bus.Publish(events.TypeDownload, p) }, cfg.Log)
+	dl := library.NewDownloads(n.models, func(p library.Progress) { n.bus.Publish(events.TypeDownload, p) }, cfg.Log)
 	app := &api.App{Bus: n.bus, Sched: n.sched, Models: n.models, Downloads: dl, Router: n.router, Self: n.id, P2P: n.p2p,
 		Policy: n.policy, SetPolicy: n.setPolicy, Ledger: n.ledger}
-	h := api.New(api.Options{Sched: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
 		Mounts: app.Mounts(), Meter: n.meter, Address: n.url})
 	n.http = api.NewServer(h, ln)

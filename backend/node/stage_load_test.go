@@ -11,7 +11,7 @@ import (
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/gguf"
@@ -34,7 +34,7 @@ func TestPeerStageDuringModelLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sha, err := models.SumFile(a)
+	sha, err := library.SumFile(a)
 	if err != nil {
 		t.Fatal(err)
 	}

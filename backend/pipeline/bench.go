@@ -12,7 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/aria-node/aria/backend/models"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -109,7 +109,7 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 			return n.Host(), nil
 		}
 	}
-	sha, err := models.SumFile(path)
+	sha, err := library.SumFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -186,7 +186,7 @@ func (r *Router) record(ctx context.Context, e ledger.Entry, info scheduler.Mode
 		e.ModelSHA256, _ = r.cfg.ModelSHA(sctx)
 		cancel()
 	}
-	e.LayerTo = int64(info.Layers)
+	e.LayerTo = int64(info.NLayer)
 	e.PromptTokens, e.GenTokens = int64(res.PromptTokens), int64(len(res.Tokens))
 	e.DurationMs = time.Since(start).Milliseconds()
 	e.InputHash = pipeline.RequestHash(req)

@@ -37,11 +37,11 @@ type Config struct {
 	Threads int // engine worker threads; 0: physical cores
 	// Layers loads only this range of every model ([from, to), to > from): a node that serves
 	// one hop of other nodes' pipelines and runs no request itself.
-	Layers  [2]int
-	Context int // context window in tokens; 0: 4096
-	Queue   int // requests that may wait besides the running one; 0: 16
-	Cache   model.CacheType
-	Limits  inference.Limits // on preparing prompts (the chat template's time and size)
+	LayerRange [2]int
+	Context    int // context window in tokens; 0: 4096
+	Queue      int // requests that may wait besides the running one; 0: 16
+	Cache      model.CacheType
+	Limits     inference.Limits // on preparing prompts (the chat template's time and size)
 }
 
 // Observer sees every generation (metering, the event bus). Calls for one generation come from
@@ -61,7 +61,7 @@ type ModelInfo struct {
 	Kernels string
 	Context int
 	Loaded  time.Time
-	Layers  int // the model's layer count
+	NLayer  int // the model's layer count
 	From    int // the loaded layer range [From, To) (0, Layers for a whole model)
 	To      int
 	Width   int // the hidden state's width (embedding length)
@@ -202,7 +202,7 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return ModelInfo{}, fmt.Errorf("load %s: %w", path, err)
 	}
-	eng, err := inference.Load(abs, inference.Options{Threads: s.cfg.Threads, Layers: s.cfg.Layers})
+	eng, err := inference.Load(abs, inference.Options{Threads: s.cfg.Threads, LayerRange: s.cfg.LayerRange})
 	if err != nil {
 		return ModelInfo{}, err
 	}
@@ -216,7 +216,7 @@ func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
 	m := eng.Model
 	info := ModelInfo{ID: strings.TrimSuffix(filepath.Base(abs), ".gguf"), Path: abs, Threads: eng.Pool.Threads(),
 		Kernels: kernelsName(), Context: s.cfg.Context, Loaded: time.Now(),
-		Layers: m.HP.NLayer, From: m.From, To: m.To, Width: m.HP.NEmbd}
+		NLayer: m.HP.NLayer, From: m.From, To: m.To, Width: m.HP.NEmbd}
 	l := &loaded{eng: eng, sess: sess, info: info}
 	l.ctx, l.cancel = context.WithCancelCause(context.Background())
 	s.mu.Lock()

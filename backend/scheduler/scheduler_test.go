@@ -94,7 +94,7 @@ func TestStageDuringLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.OpenStage(64, 0, info.Layers, nil)
+	st, err := s.OpenStage(64, 0, info.NLayer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestStageDuringLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Steps in a loop on a second stage while the load happens.
-	st2, err := s.OpenStage(64, 0, info.Layers, nil)
+	st2, err := s.OpenStage(64, 0, info.NLayer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestStageDuringLoad(t *testing.T) {
 		t.Fatalf("loaded %q", m.ID)
 	}
 	// Stages of the new model work; Close stops them too.
-	st3, err := s.OpenStage(64, 0, info.Layers, nil)
+	st3, err := s.OpenStage(64, 0, info.NLayer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestStageDuringLoad(t *testing.T) {
 	}
 	st3.Close()
 	<-closed
-	if _, err := s.OpenStage(64, 0, info.Layers, nil); !errors.Is(err, ErrClosed) {
+	if _, err := s.OpenStage(64, 0, info.NLayer, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("stage after Close: %v", err)
 	}
 }

@@ -187,7 +187,7 @@ func cacheElem(c model.CacheType) int {
 
 func weightTypes(m *model.Model) string {
 	t := map[string]bool{}
-	l := &m.Layers[0]
+	l := &m.Blocks[0]
 	for _, w := range []*model.Linear{&l.Q, &l.Gate, &l.Down} {
 		t[w.W.Type.String()] = true
 	}

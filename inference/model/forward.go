@@ -41,9 +41,9 @@ func (c CacheType) String() string {
 // ErrContextFull is returned when tokens would not fit in the KV cache.
 var ErrContextFull = errors.New("context window is full")
 
-// State is the per-sequence state of a model slice: the KV cache of layers [From, To) and
-// scratch space. One State serves one sequence; it is not safe for concurrent use.
-type State struct {
+// Stage is the per-sequence state of a model slice: the KV cache of layers [From, To) and
+// scratch space. One Stage serves one sequence; it is not safe for concurrent use.
+type Stage struct {
 	m        *Model
 	From, To int
 	NCtx     int
@@ -67,15 +67,15 @@ type scratch struct {
 	ys                 [][]float32
 }
 
-// NewState allocates the KV cache for nCtx positions of layers [from, to).
-func (m *Model) NewState(nCtx, from, to int, cache CacheType) (*State, error) {
+// NewStage allocates the KV cache for nCtx positions of layers [from, to).
+func (m *Model) NewStage(nCtx, from, to int, cache CacheType) (*Stage, error) {
 	if from < m.From || to > m.To || from > to {
 		return nil, fmt.Errorf("layer range [%d, %d) outside the loaded [%d, %d)", from, to, m.From, m.To)
 	}
 	if nCtx <= 0 {
 		return nil, fmt.Errorf("context length %d must be positive", nCtx)
 	}
-	s := &State{m: m, From: from, To: to, NCtx: nCtx, Cache: cache}
+	s := &Stage{m: m, From: from, To: to, NCtx: nCtx, Cache: cache}
 	n := nCtx * m.HP.NEmbdKV()
 	for l := from; l < to; l++ {
 		if cache == CacheF32 {
@@ -90,7 +90,7 @@ func (m *Model) NewState(nCtx, from, to int, cache CacheType) (*State, error) {
 }
 
 // CacheBytes is the memory held by the KV cache.
-func (s *State) CacheBytes() int64 {
+func (s *Stage) CacheBytes() int64 {
 	per := int64(2)
 	if s.Cache == CacheF32 {
 		per = 4
@@ -100,13 +100,13 @@ func (s *State) CacheBytes() int64 {
 
 // Truncate forgets the cache positions at and after pos, so a sequence can be rewound to a
 // shared prefix.
-func (s *State) Truncate(pos int) {
+func (s *Stage) Truncate(pos int) {
 	if pos < s.Pos {
 		s.Pos = max(pos, 0)
 	}
 }
 
-func (s *State) grow(n, threads int) {
+func (s *Stage) grow(n, threads int) {
 	if s.s.n >= n && len(s.s.att) >= threads {
 		return
 	}
@@ -158,7 +158,7 @@ func (m *Model) Embed(toks []int32, x []float32) error {
 // Forward runs layers [s.From, s.To) over a batch of n = len(x)/NEmbd consecutive tokens whose
 // first position is s.Pos, updating x (the hidden states, token after token) in place and
 // appending to the cache. The batch is causal within itself.
-func (s *State) Forward(p *kernels.Pool, x []float32) error {
+func (s *Stage) Forward(p *kernels.Pool, x []float32) error {
 	hp := &s.m.HP
 	d := hp.NEmbd
 	if len(x) == 0 || len(x)%d != 0 {
@@ -185,10 +185,10 @@ func (s *State) Forward(p *kernels.Pool, x []float32) error {
 	return nil
 }
 
-func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
+func (s *Stage) layer(p *kernels.Pool, l int, x []float32, n int) {
 	m := s.m
 	hp := &m.HP
-	L := &m.Layers[l]
+	L := &m.Blocks[l]
 	d, kvw, ff := hp.NEmbd, hp.NEmbdKV(), hp.NFF
 	c := &s.s
 	acts := c.acts[:n]
@@ -262,7 +262,7 @@ func (s *State) layer(p *kernels.Pool, l int, x []float32, n int) {
 }
 
 // linear computes out[t] = W·act[t] (rows values each) for every token of the batch.
-func (s *State) linear(p *kernels.Pool, w Linear, acts []*kernels.Activation, out []float32, rows int) {
+func (s *Stage) linear(p *kernels.Pool, w Linear, acts []*kernels.Activation, out []float32, rows int) {
 	ys := s.s.ys[:len(acts)]
 	for t := range ys {
 		ys[t] = out[t*rows : (t+1)*rows]
@@ -283,7 +283,7 @@ func (s *State) linear(p *kernels.Pool, w Linear, acts []*kernels.Activation, ou
 
 // fused is linear for a decode step of up to three matrices that share their input, run as one
 // parallel loop (kernels.MatVecs); unused slots have a nil matrix.
-func (s *State) fused(p *kernels.Pool, act *kernels.Activation, ls [3]Linear, outs [3][]float32) {
+func (s *Stage) fused(p *kernels.Pool, act *kernels.Activation, ls [3]Linear, outs [3][]float32) {
 	var ws [3]*kernels.Matrix
 	n := 0
 	for ; n < len(ls) && ls[n].W != nil; n++ {
@@ -300,7 +300,7 @@ func (s *State) fused(p *kernels.Pool, act *kernels.Activation, ls [3]Linear, ou
 }
 
 // attention computes c.o for every token and head of the batch.
-func (s *State) attention(p *kernels.Pool, li, n int) {
+func (s *Stage) attention(p *kernels.Pool, li, n int) {
 	hp := &s.m.HP
 	scale := 1 / float32(math.Sqrt(float64(hp.HeadDim))) // 1.0f/sqrtf(hd), as llama.cpp
 	c := &s.s
@@ -315,7 +315,7 @@ func (s *State) attention(p *kernels.Pool, li, n int) {
 }
 
 // attendJobs runs attention jobs [start, end), a job being one (token, head) pair.
-func (s *State) attendJobs(li, start, end int, att, qh []float32, scale float32) {
+func (s *Stage) attendJobs(li, start, end int, att, qh []float32, scale float32) {
 	hp := &s.m.HP
 	d, kvw, hd := hp.NEmbd, hp.NEmbdKV(), hp.HeadDim
 	group := hp.NHead / hp.NHeadKV

@@ -15,8 +15,8 @@ type Linear struct {
 	Scale float32 // 1 when the file has no `.scale` tensor
 }
 
-// Layer holds the tensors of one transformer block.
-type Layer struct {
+// Block holds the tensors of one transformer block.
+type Block struct {
 	AttnNorm, AttnSubNorm, FFNNorm, FFNSubNorm []float32
 	Q, K, V, O, Gate, Up, Down                 Linear
 }
@@ -29,7 +29,7 @@ type Model struct {
 	Embd       *kernels.Matrix // token_embd: rows are tokens
 	Output     *kernels.Matrix // the head; == Embd when tied
 	OutputNorm []float32
-	Layers     []Layer // all NLayer of them; only [From, To) are bound
+	Blocks     []Block // all NLayer of them; only [From, To) are bound
 	From, To   int
 }
 
@@ -84,9 +84,9 @@ func LoadLayers(f *gguf.File, from, to int) (*Model, error) {
 		return nil, err
 	}
 	kv := hp.NEmbdKV()
-	m.Layers = make([]Layer, hp.NLayer)
+	m.Blocks = make([]Block, hp.NLayer)
 	for i := from; i < to; i++ {
-		l := &m.Layers[i]
+		l := &m.Blocks[i]
 		p := fmt.Sprintf("blk.%d.", i)
 		vecs := []struct {
 			name string
@@ -138,7 +138,7 @@ func (m *Model) prepareWeights(f *gguf.File) error {
 	var sizes []int
 	var ternary []*kernels.Matrix
 	for i := m.From; i < m.To; i++ {
-		l := &m.Layers[i]
+		l := &m.Blocks[i]
 		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
 			if w.W.Ternary() {
 				ternary = append(ternary, w.W)
@@ -228,7 +228,7 @@ func (m *Model) WeightBytes() int64 {
 		}
 	}
 	for i := m.From; i < m.To; i++ {
-		l := &m.Layers[i]
+		l := &m.Blocks[i]
 		for _, w := range []*Linear{&l.Q, &l.K, &l.V, &l.O, &l.Gate, &l.Up, &l.Down} {
 			if w.W.T2 != nil {
 				n += int64(w.W.T2.Bytes())

@@ -30,9 +30,9 @@ func load(t *testing.T, name string) (*model.Model, func()) {
 func logitsAfter(t *testing.T, m *model.Model, p *kernels.Pool, toks []int32, splits []int, batch int) [][]float32 {
 	t.Helper()
 	d := m.HP.NEmbd
-	var states []*model.State
+	var states []*model.Stage
 	for i := 0; i+1 < len(splits); i++ {
-		s, err := m.NewState(64, splits[i], splits[i+1], model.CacheF32)
+		s, err := m.NewStage(64, splits[i], splits[i+1], model.CacheF32)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,10 +117,10 @@ func TestStateErrors(t *testing.T) {
 	defer done()
 	p := kernels.NewPool(1)
 	defer p.Close()
-	if _, err := m.NewState(8, 2, 9, model.CacheF32); err == nil {
+	if _, err := m.NewStage(8, 2, 9, model.CacheF32); err == nil {
 		t.Error("layer range past the model accepted")
 	}
-	s, err := m.NewState(2, 0, m.HP.NLayer, model.CacheF16)
+	s, err := m.NewStage(2, 0, m.HP.NLayer, model.CacheF16)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,7 @@ func TestTQ1LayoutsAgree(t *testing.T) {
 func generate(t *testing.T, m *model.Model, p *kernels.Pool, prompt []int32, layers, steps int) [][]float32 {
 	t.Helper()
 	d := m.HP.NEmbd
-	s, err := m.NewState(64, 0, layers, model.CacheF32)
+	s, err := m.NewStage(64, 0, layers, model.CacheF32)
 	if err != nil {
 		t.Fatal(err)
 	}

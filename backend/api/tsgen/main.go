@@ -30,8 +30,8 @@ import (
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/metrics"
-	"github.com/aria-node/aria/backend/models"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
@@ -80,8 +80,8 @@ var contract = []named{
 	{"Status", t[api.Status](), "GET /api/status"},
 	{"CatalogueEntry", t[api.CatalogueItem](), ""},
 	{"LocalModel", t[api.LocalItem](), ""},
-	{"ModelFile", t[models.Local](), "POST /api/models/import and /api/models/demo"},
-	{"Progress", t[models.Progress](), `a download or an import; the "download" event`},
+	{"ModelFile", t[library.Local](), "POST /api/models/import and /api/models/demo"},
+	{"Progress", t[library.Progress](), `a download or an import; the "download" event`},
 	{"ModelsResponse", t[api.ModelsAnswer](), "GET /api/models"},
 	{"IDAnswer", t[api.IDAnswer](), "POST /api/models/download and /api/models/cancel"},
 	{"NameAnswer", t[api.NameAnswer](), "DELETE /api/models/{name}"},
@@ -122,7 +122,7 @@ var eventMap = []struct {
 	{events.TypeTokenRate, t[events.TokenRate]()},
 	{events.TypeGeneration, t[metrics.Report]()},
 	{events.TypeMetrics, t[metrics.Live]()},
-	{events.TypeDownload, t[models.Progress]()},
+	{events.TypeDownload, t[library.Progress]()},
 	{events.TypeNode, t[events.Node]()},
 	{events.TypePeers, t[[]p2p.PeerInfo]()},
 	{events.TypePolicy, t[api.PolicyState]()},
@@ -139,8 +139,8 @@ type enum struct {
 
 var enums = []enum{
 	{"EnergyKind", t[metrics.Kind](), []string{string(metrics.Measured), string(metrics.Estimated)}},
-	{"DownloadState", t[models.State](), []string{string(models.Queued), string(models.Downloading), string(models.Verifying),
-		string(models.Done), string(models.Failed), string(models.Cancelled)}},
+	{"DownloadState", t[library.State](), []string{string(library.Queued), string(library.Downloading), string(library.Verifying),
+		string(library.Done), string(library.Failed), string(library.Cancelled)}},
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 }

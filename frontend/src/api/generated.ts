@@ -200,7 +200,7 @@ export interface LocalModel {
   loaded: boolean;
 }
 
-/** models.Local: POST /api/models/import and /api/models/demo */
+/** library.Local: POST /api/models/import and /api/models/demo */
 export interface ModelFile {
   name: string;
   file: string;
@@ -209,7 +209,7 @@ export interface ModelFile {
   catalogue_id?: string;
 }
 
-/** models.Progress: a download or an import; the "download" event */
+/** library.Progress: a download or an import; the "download" event */
 export interface Progress {
   id: string;
   file: string;
@@ -247,7 +247,7 @@ export interface LoadedModel {
   Kernels: string;
   Context: number;
   Loaded: string;
-  Layers: number;
+  NLayer: number;
   From: number;
   To: number;
   Width: number;

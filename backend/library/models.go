@@ -1,7 +1,7 @@
-// Package models manages the node's model files: a catalogue of known BitNet GGUF models,
+// Package library manages the node's model files: a catalogue of known BitNet GGUF models,
 // resumable and verified downloads from Hugging Face, import of local files, and the offline
 // demo model.
-package models
+package library
 
 import (
 	_ "embed"

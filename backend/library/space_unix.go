@@ -1,6 +1,6 @@
 //go:build unix
 
-package models
+package library
 
 import "golang.org/x/sys/unix"
 

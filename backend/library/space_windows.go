@@ -1,4 +1,4 @@
-package models
+package library
 
 import "golang.org/x/sys/windows"
 
