@@ -28,6 +28,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -121,7 +122,10 @@ func Open(ctx context.Context, path string, key crypto.PrivKey) (*Ledger, error)
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open ledger %s: %w", path, err)
+	}
+	if err := private(path); err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}
 	l, err := open(ctx, path, false)
@@ -537,4 +541,21 @@ func (l *Ledger) each(ctx context.Context, q string, args []any, fn func(uint64,
 		}
 	}
 	return rows.Err()
+}
+
+// private makes the database file readable by its owner only before SQLite opens it (SQLite
+// gives its -wal and -shm files the database's mode), creating it empty when absent, and
+// narrows files an older version left wider.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -108,6 +109,13 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("node: no data directory")
+	}
+	// The directory holds the node's private key, ledger and API key: its owner's only.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: data directory: %w", err)
+	}
+	if err := os.Chmod(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
 	n = &Node{cfg: cfg, bus: events.NewBus(0)}
 	var undo []func()
