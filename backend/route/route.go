@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -158,7 +159,8 @@ func (r *Router) Generate(ctx context.Context, id string, req inference.Request,
 	info, _ := r.cfg.Engine.Model()
 	var res inference.Result
 	var err error
-	switch r.Route() {
+	route := r.Route()
+	switch route {
 	case Remote:
 		res, err = r.remote(ctx, id, req, onToken, &e)
 	case Pipeline:
@@ -166,7 +168,9 @@ func (r *Router) Generate(ctx context.Context, id string, req inference.Request,
 	default:
 		res, err = r.cfg.Engine.Generate(ctx, id, req, onToken)
 	}
-	if e.Kind == ledger.Local && err == nil && res.GeneratePerSec > 0 {
+	// Only a request whose layers all ran here measures this node's speed (it is advertised).
+	here := e.Kind == ledger.Local && (route != Pipeline || r.cfg.Peers == nil)
+	if here && err == nil && res.GeneratePerSec > 0 {
 		r.mu.Lock()
 		r.lastTPS = res.GeneratePerSec
 		r.mu.Unlock()
@@ -221,20 +225,31 @@ func (r *Router) remote(ctx context.Context, id string, req inference.Request, o
 	r.cfg.Peers.FindHolders(ctx, sha)
 	var c continuation
 	for _, p := range r.cfg.Peers.Holders(sha, 0, -1, nil) {
-		rr, err := r.cfg.Peers.Generate(ctx, p.ID, sha, id, req, c.pass(onToken))
+		pass, seen := c.pass(onToken)
+		rr, err := r.cfg.Peers.Generate(ctx, p.ID, sha, id, req, pass)
+		if err == nil {
+			err = c.short(*seen)
+		}
 		if err != nil && ctx.Err() == nil && c.userErr == nil && !c.diverged {
 			r.cfg.Log.Warn("peer failed the request; the next node takes it", "peer", p.ID.String(),
 				"tokens_sent", len(c.sent), "err", err)
 			continue
 		}
 		e.Kind, e.Worker = ledger.Remote, p.ID
-		return inference.Result{Text: rr.Text, Tokens: rr.Tokens, PromptTokens: rr.PromptTokens, FinishReason: rr.FinishReason,
+		// The final flush of an unfinished character (ID -1) is text, not a generated token.
+		toks := slices.DeleteFunc(slices.Clone(rr.Tokens), func(t int32) bool { return t < 0 })
+		return inference.Result{Text: rr.Text, Tokens: toks, PromptTokens: rr.PromptTokens, FinishReason: rr.FinishReason,
 			PromptPerSec: rr.PromptPerSec, GeneratePerSec: rr.GenPerSec, GenerateTime: rr.Duration}, err
 	}
 	if len(c.sent) > 0 {
 		r.cfg.Log.Info("continuing a remote request here", "id", id, "tokens_sent", len(c.sent))
 	}
-	return r.cfg.Engine.Generate(ctx, id, req, c.pass(onToken))
+	pass, seen := c.pass(onToken)
+	res, err := r.cfg.Engine.Generate(ctx, id, req, pass)
+	if err == nil {
+		err = c.short(*seen)
+	}
+	return res, err
 }
 
 // withSeed fixes the seed of a sampled request, so that another node can run it again and draw
@@ -254,9 +269,22 @@ type continuation struct {
 	diverged bool  // a replay drew other tokens than the user has: it cannot continue
 }
 
-func (c *continuation) pass(onToken func(inference.Token) error) func(inference.Token) error {
+// short is an error when a run that ended well passed fewer tokens than the user already has
+// (a replacement with a smaller context, say): its text would not be the text streamed.
+func (c *continuation) short(seen int) error {
+	if seen < len(c.sent) {
+		return fmt.Errorf("a replacement node ended after %d tokens, before the %d the user already has", seen, len(c.sent))
+	}
+	return nil
+}
+
+// pass is the token callback of one run; seen counts the tokens that run has passed.
+func (c *continuation) pass(onToken func(inference.Token) error) (func(inference.Token) error, *int) {
 	seen := 0
 	return func(t inference.Token) error {
+		if t.ID < 0 && seen < len(c.sent) {
+			return nil // a short run's final flush, among tokens the user has: not a token
+		}
 		seen++
 		if seen <= len(c.sent) {
 			if c.sent[seen-1] != t {
@@ -274,7 +302,7 @@ func (c *continuation) pass(onToken func(inference.Token) error) func(inference.
 			}
 		}
 		return nil
-	}
+	}, &seen
 }
 
 // pipelined runs the layers over this node and the contributing peers holding the model; the
