@@ -13,10 +13,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/p2p"
 )
 
 func ledgerCmd(stdio IO) *cobra.Command {
@@ -37,9 +39,30 @@ func ledgerCmd(stdio IO) *cobra.Command {
 		}
 		return l, err
 	}
+	// self is this node's identity: the ledger must be its own, whatever the file says.
+	self := func() (peer.ID, error) {
+		dir := dataDir
+		if dir == "" {
+			d, err := DataDir()
+			if err != nil {
+				return "", fmt.Errorf("data directory: %w", err)
+			}
+			dir = d
+		}
+		path := filepath.Join(dir, p2p.IdentityFile)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("cannot tell whose ledger this is (pass --owner PEER_ID): %w", err)
+		}
+		k, err := crypto.UnmarshalPrivateKey(b)
+		if err != nil {
+			return "", fmt.Errorf("identity %s: %w", path, err)
+		}
+		return peer.IDFromPrivateKey(k)
+	}
 	root := &cobra.Command{Use: "ledger", Short: "Show, verify and export the signed record of this node's inferences"}
 	root.PersistentFlags().StringVar(&dataDir, "data-dir", "", "data directory (default: the per-user one, or $ARIA_DATA_DIR)")
-	root.AddCommand(ledgerListCmd(stdio, open), ledgerShowCmd(stdio, open), ledgerVerifyCmd(stdio, open),
+	root.AddCommand(ledgerListCmd(stdio, open), ledgerShowCmd(stdio, open), ledgerVerifyCmd(stdio, open, self),
 		ledgerExportCmd(stdio, open))
 	return root
 }
@@ -210,16 +233,25 @@ func ledgerShowCmd(stdio IO, open openLedger) *cobra.Command {
 	return c
 }
 
-func ledgerVerifyCmd(stdio IO, open openLedger) *cobra.Command {
-	return &cobra.Command{
-		Use: "verify", Short: "Check the chain, every signature and receipt, and the signed head", Args: cobra.NoArgs,
+func ledgerVerifyCmd(stdio IO, open openLedger, self func() (peer.ID, error)) *cobra.Command {
+	var owner string
+	c := &cobra.Command{
+		Use: "verify", Short: "Check that the ledger is this node's, the chain, every signature and receipt, and the signed head", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			l, err := open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer l.Close()
-			rep, err := l.Verify(cmd.Context())
+			var want peer.ID
+			if owner != "" {
+				if want, err = peer.Decode(owner); err != nil {
+					return usageError{fmt.Errorf("--owner %q: %w", owner, err)}
+				}
+			} else if want, err = self(); err != nil {
+				return err
+			}
+			rep, err := l.VerifyOwner(cmd.Context(), want)
 			if err != nil {
 				return err
 			}
@@ -234,6 +266,8 @@ func ledgerVerifyCmd(stdio IO, open openLedger) *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().StringVar(&owner, "owner", "", "the peer ID the ledger must belong to (default: this node's, from identity.key in the data directory)")
+	return c
 }
 
 func ledgerExportCmd(stdio IO, open openLedger) *cobra.Command {

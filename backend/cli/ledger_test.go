@@ -19,6 +19,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/backend/ledger"
+	"github.com/aria-node/aria/backend/p2p"
 )
 
 func hashOf(s string) string {
@@ -36,6 +37,18 @@ func testKey(t *testing.T) (crypto.PrivKey, peer.ID) {
 	return k, id
 }
 
+// saveIdentity stores key as the node's identity in dataDir, as a node does.
+func saveIdentity(t *testing.T, dataDir string, key crypto.PrivKey) {
+	t.Helper()
+	b, err := crypto.MarshalPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, p2p.IdentityFile), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // writeLedger records a local inference, one served for a peer (with the peer's receipt) and one
 // sent to a peer, in dataDir/ledger.db.
 func writeLedger(t *testing.T, dataDir string) (entries []ledger.Entry, self, other peer.ID) {
@@ -43,6 +56,7 @@ func writeLedger(t *testing.T, dataDir string) (entries []ledger.Entry, self, ot
 	ctx := context.Background()
 	key, self := testKey(t)
 	otherKey, other := testKey(t)
+	saveIdentity(t, dataDir, key)
 	l, err := ledger.Open(ctx, filepath.Join(dataDir, "ledger.db"), key)
 	if err != nil {
 		t.Fatal(err)
@@ -202,5 +216,43 @@ func TestLedgerCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(empty, "ledger.db")); err == nil {
 		t.Error("reading a missing ledger created one")
+	}
+}
+
+// A ledger replaced by one that another key made and signed verifies on its own; verify
+// compares its owner with this node's identity and fails, naming both.
+func TestLedgerVerifyOwner(t *testing.T) {
+	data := t.TempDir()
+	writeLedger(t, data)
+	own, err := os.ReadFile(filepath.Join(data, p2p.IdentityFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another node's ledger (writeLedger makes a new key and stores it), moved in with this
+	// node's identity put back.
+	if err := os.MkdirAll(data+"-other", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeLedger(t, data+"-other")
+	other := filepath.Join(data+"-other", "ledger.db")
+	if err := os.Rename(other, filepath.Join(data, "ledger.db")); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(filepath.Join(data, "ledger.db"+suffix))
+		os.Rename(other+suffix, filepath.Join(data, "ledger.db"+suffix))
+	}
+	if err := os.WriteFile(filepath.Join(data, p2p.IdentityFile), own, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "", "ledger", "verify", "--data-dir", data)
+	if code != 1 || !strings.Contains(out, "wrong owner") || !strings.Contains(errs, "does not verify") {
+		t.Fatalf("verify of another node's ledger: exit %d\n%s%s", code, out, errs)
+	}
+	// --owner names the expected peer explicitly.
+	k, _ := crypto.UnmarshalPrivateKey(own)
+	id, _ := peer.IDFromPrivateKey(k)
+	if code, out, _ := run(t, "", "ledger", "verify", "--data-dir", data, "--owner", id.String()); code != 1 || !strings.Contains(out, "wrong owner") {
+		t.Fatalf("verify --owner: exit %d\n%s", code, out)
 	}
 }

@@ -46,7 +46,10 @@ var (
 	ErrNotLedger = errors.New("not an ARIA ledger")
 	ErrReadOnly  = errors.New("ledger is open read-only")
 	ErrWrongKey  = errors.New("ledger belongs to another peer")
-	ErrBroken    = errors.New("ledger head does not match its last entry (run verify)")
+	// ErrReceiptUsed refuses an entry whose receipt another entry already carries: one piece
+	// of work is credited once.
+	ErrReceiptUsed = errors.New("the receipt is already used by another entry")
+	ErrBroken      = errors.New("ledger head does not match its last entry (run verify)")
 )
 
 // applicationID marks the SQLite file as a ledger ("ARIL").
@@ -97,7 +100,9 @@ type Ledger struct {
 	path  string
 	key   crypto.PrivKey // nil when read-only
 	owner peer.ID
-	mu    sync.Mutex // one append at a time
+	// allowReuse lets tests write what an edited database would hold.
+	allowReuse bool
+	mu         sync.Mutex // one append at a time
 }
 
 func dsn(path string, readOnly bool) string {
@@ -326,6 +331,16 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (Entry, error) {
 	// Continuing a chain whose end was cut or edited would sign over the damage.
 	if headSeq != last || headHash != prev {
 		return Entry{}, fmt.Errorf("append to ledger: %w", ErrBroken)
+	}
+	if r := e.Receipt; r != nil && !l.allowReuse {
+		var seq uint64
+		err := tx.QueryRowContext(ctx, "SELECT seq FROM entries WHERE receipt_sig = ? LIMIT 1", nonNil(r.Sig)).Scan(&seq)
+		if err == nil {
+			return Entry{}, fmt.Errorf("append to ledger: %w (entry %d)", ErrReceiptUsed, seq)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Entry{}, fmt.Errorf("append to ledger: receipts: %w", err)
+		}
 	}
 	e.Seq, e.PrevHash = last+1, prev
 	if e.Hash, err = computeHash(&e); err != nil {

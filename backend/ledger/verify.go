@@ -20,6 +20,7 @@ const (
 	SigBad     ProblemKind = "bad signature" // not signed by the owner
 	ReceiptBad ProblemKind = "bad receipt"   // the other peer's receipt does not verify or match
 	HeadBad    ProblemKind = "head mismatch" // the signed head is not the last entry
+	OwnerBad   ProblemKind = "wrong owner"   // the ledger is another peer's than expected
 )
 
 // Problem is one thing wrong with the entry Seq.
@@ -44,7 +45,19 @@ func (r Report) OK() bool { return len(r.Problems) == 0 }
 // Verify checks every entry (sequence, chain, hash, owner's signature, receipt) and the signed
 // head, and reports every problem with its seq. The error is for failures to read the ledger.
 func (l *Ledger) Verify(ctx context.Context) (Report, error) {
+	return l.VerifyOwner(ctx, "")
+}
+
+// VerifyOwner is Verify that also checks the ledger is want's (this node's identity): the owner
+// recorded in the file is only what the file says, and a ledger made and signed by another key
+// verifies on its own. An empty want skips that check.
+func (l *Ledger) VerifyOwner(ctx context.Context, want peer.ID) (Report, error) {
 	rep := Report{Owner: l.owner}
+	if want != "" && want != l.owner {
+		rep.Problems = append(rep.Problems, Problem{0, OwnerBad,
+			fmt.Sprintf("the ledger says it is %s's, but this node is %s: it was replaced or belongs to another node", l.owner, want)})
+	}
+	receipts := map[string]uint64{} // receipt signature → the first entry carrying it
 	add := func(seq uint64, k ProblemKind, format string, a ...any) {
 		rep.Problems = append(rep.Problems, Problem{seq, k, fmt.Sprintf(format, a...)})
 	}
@@ -83,6 +96,11 @@ func (l *Ledger) Verify(ctx context.Context) (Report, error) {
 		if e.Receipt != nil {
 			if err := checkReceipt(&e, l.owner); err != nil {
 				add(seq, ReceiptBad, "%v", err)
+			}
+			if first, ok := receipts[string(e.Receipt.Sig)]; ok {
+				add(seq, ReceiptBad, "the receipt of entry %d is used again: one piece of work is credited twice", first)
+			} else {
+				receipts[string(e.Receipt.Sig)] = seq
 			}
 		}
 		return nil
