@@ -56,6 +56,7 @@ const (
 	CodeNoModel    = "no_model"    // the node does not hold that model
 	CodeBadRequest = "bad_request" // malformed or inconsistent message
 	CodeInternal   = "internal"
+	CodeTooLarge   = "too_large" // a frame larger than the stream can need
 )
 
 // layerMsg is every message of the layers protocol; Op says which fields matter.

@@ -70,7 +70,11 @@ const (
 )
 
 func (m *genMsg) request() (inference.Request, error) {
-	if len(m.Prompt) > maxPromptBytes || len(m.Messages) > maxMessages || len(m.Stop) > maxStops {
+	size := len(m.Prompt)
+	for _, c := range m.Messages {
+		size += len(c.Role) + len(c.Content)
+	}
+	if size > maxPromptBytes || len(m.Messages) > maxMessages || len(m.Stop) > maxStops {
 		return inference.Request{}, errors.New("request too large")
 	}
 	if m.Prompt == "" && len(m.Messages) == 0 {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -148,27 +149,51 @@ func (s *Server) track(h func(network.Stream)) network.StreamHandler {
 	}
 }
 
-// opening reads a stream's first message (read returns its kind), which must be want, and
-// admits the peer's work under the policy. A stream that ends first is reset; a wrong message or
-// a refusal is answered through fail. When ok, release must be called when the work ends.
+// Frame limits of the serving side. Nothing is read before the peer is admitted, and then only
+// what the admitted work can need: an opening carries no hidden state; a step at most a batch.
+const (
+	// openingLimit bounds a layers stream's first message, and the small messages after it.
+	openingLimit = 64 << 10
+	// requestLimit bounds a generate request: its prompt (or messages) plus room for the rest.
+	requestLimit = maxPromptBytes + openingLimit
+)
+
+// stepLimit bounds the frames of an open stage: a batch of at most inference.MaxBatch positions
+// (the most a coordinator sends in one step, prompt or replay) and never more than the stage
+// holds, of width float32 values each, plus room for the message's other fields.
+func stepLimit(nCtx, width int) int {
+	return min(inference.MaxBatch, nCtx)*width*4 + openingLimit
+}
+
+// opening admits the peer's work under the policy, before anything it sent is read, then reads
+// the stream's first message (read returns its kind), which must be want. A stream that ends
+// first is reset; a refusal, a wrong or oversized message is answered through fail. When ok,
+// release must be called when the work ends.
 func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string)) (release func(), ok bool) {
+	release = func() {}
+	if s.Gate != nil {
+		var err error
+		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
+			fail(CodeRefused, err.Error())
+			return nil, false
+		}
+	}
 	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 	op, err := read()
 	if err != nil {
+		release()
+		if errors.Is(err, wire.ErrTooLarge) {
+			fail(CodeTooLarge, err.Error())
+			return nil, false
+		}
 		s.Log.Debug("no first message", "peer", shortID(peer), "err", err)
 		_ = st.Reset()
 		return nil, false
 	}
 	if op != want {
+		release()
 		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", op, want))
 		return nil, false
-	}
-	release = func() {}
-	if s.Gate != nil {
-		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
-			fail(CodeRefused, err.Error())
-			return nil, false
-		}
 	}
 	return release, true
 }
@@ -177,7 +202,10 @@ func (s *Server) handleLayers(st network.Stream) {
 	defer st.Close()
 	peer := st.Conn().RemotePeer().String()
 	log := s.Log.With("peer", shortID(peer), "protocol", LayersProtocol)
-	r := wire.NewReader(st, 0)
+	// One buffer under the stream: the readers of the opening and of the steps share it (a
+	// bufio.Reader is reused by bufio.NewReader), so nothing read ahead is lost between them.
+	br := bufio.NewReader(st)
+	r := wire.NewReader(br, openingLimit)
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg})
@@ -218,6 +246,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		return
 	}
 	d := stage.Width()
+	r = wire.NewReader(br, stepLimit(open.NCtx, d))
 	rec := Record{Kind: "hop", RequestID: open.RequestID, Model: open.Model, From: open.From, To: open.To,
 		Started: time.Now(), Requester: peer, Worker: s.Host.ID().String()}
 	in, out := sha256.New(), sha256.New()
@@ -235,6 +264,10 @@ func (s *Server) handleLayers(st network.Stream) {
 				fail(CodeNoModel, inference.ErrUnloaded.Error())
 				return
 			default:
+			}
+			if errors.Is(err, wire.ErrTooLarge) {
+				fail(CodeTooLarge, err.Error())
+				return
 			}
 			if !errors.Is(err, io.EOF) {
 				log.Debug("layers stream ended", "err", err)
@@ -309,7 +342,8 @@ func (s *Server) record(rec Record) {
 func (s *Server) handleGenerate(st network.Stream) {
 	defer st.Close()
 	peer := st.Conn().RemotePeer().String()
-	r := wire.NewReader(st, 1<<20)
+	br := bufio.NewReader(st)
+	r := wire.NewReader(br, requestLimit)
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, genMsg{Op: opError, Code: code, Err: msg})
@@ -349,7 +383,7 @@ func (s *Server) handleGenerate(st network.Stream) {
 	go func() {
 		var m genMsg
 		_ = st.SetReadDeadline(time.Time{})
-		if r.Read(&m) == nil && m.Op == opReceipt {
+		if wire.NewReader(br, openingLimit).Read(&m) == nil && m.Op == opReceipt {
 			receipt <- m.Receipt
 			return
 		}
