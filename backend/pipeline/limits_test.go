@@ -3,15 +3,20 @@ package pipeline
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"net"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/aria-node/aria/backend/wire"
+	"github.com/aria-node/aria/inference"
 )
 
 // frameHeader is the start of a frame announcing n bytes.
@@ -162,5 +167,145 @@ func TestOversizedFramesHoldNoMemory(t *testing.T) {
 	}
 	if grown > 64<<20 {
 		t.Fatalf("the server holds %d MiB for frames it should not read", grown>>20)
+	}
+}
+
+// switchGate is a contribution policy that can be switched off while work is running.
+type switchGate struct{ off atomic.Bool }
+
+func (g *switchGate) Admit(context.Context, string) (func(), error) {
+	if err := g.Allowed(""); err != nil {
+		return nil, err
+	}
+	return func() {}, nil
+}
+
+func (g *switchGate) Allowed(string) error {
+	if g.off.Load() {
+		return errors.New("contribution is off")
+	}
+	return nil
+}
+
+// openStage opens a layers stream for layers [0, 2) of nCtx positions.
+func openStage(t *testing.T, from host.Host, to *testNode, nCtx int) (network.Stream, *wire.Reader) {
+	t.Helper()
+	_, sha := testModel(t)
+	st, err := from.NewStream(context.Background(), to.h.ID(), protocol.ID(LayersProtocol))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Reset() })
+	r := wire.NewReader(st, 0)
+	var m layerMsg
+	if err := wire.Write(st, layerMsg{Op: opOpen, Model: sha, From: 0, To: 2, NCtx: nCtx}); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := r.Read(&m); err != nil || m.Op != opOK {
+		t.Fatalf("open: %+v, %v", m, err)
+	}
+	return st, r
+}
+
+// send writes m and reads the answer within 5 s.
+func send(t *testing.T, st network.Stream, r *wire.Reader, m layerMsg) layerMsg {
+	t.Helper()
+	if err := wire.Write(st, m); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var reply layerMsg
+	if err := r.Read(&reply); err != nil {
+		t.Fatalf("no answer to %s: %v", m.Op, err)
+	}
+	return reply
+}
+
+// A stream admitted while contributing was on is refused its next step once it is switched off.
+func TestStepRefusedOnceContributingIsOff(t *testing.T) {
+	gate := &switchGate{}
+	coord, srv := newNode(t, nil), newNode(t, gate)
+	connect(t, coord.h, srv.h)
+	d := srv.eng.Model.HP.NEmbd
+	st, r := openStage(t, coord.h, srv, 64)
+	if m := send(t, st, r, layerMsg{Op: opStep, Pos: 0, Hidden: make([]byte, 4*d)}); m.Op != opHidden {
+		t.Fatalf("first step answered %+v", m)
+	}
+	gate.off.Store(true)
+	m := send(t, st, r, layerMsg{Op: opStep, Pos: 1, Hidden: make([]byte, 4*d)})
+	if m.Op != opError || m.Code != CodeRefused {
+		t.Fatalf("a step after contributing was switched off answered %s %s, want a refusal", m.Op, m.Code)
+	}
+}
+
+// A stream may not step for ever by truncating: past four times its context in positions
+// processed, it is refused.
+func TestStreamPositionsAreCapped(t *testing.T) {
+	coord, srv := newNode(t, nil), newNode(t, nil)
+	connect(t, coord.h, srv.h)
+	d := srv.eng.Model.HP.NEmbd
+	const nCtx = 8
+	st, r := openStage(t, coord.h, srv, nCtx)
+	batch := make([]byte, 4*d*nCtx)
+	for round := 0; ; round++ {
+		m := send(t, st, r, layerMsg{Op: opStep, Pos: 0, Hidden: batch})
+		if m.Op == opError {
+			if m.Code != CodeRefused || round != 4 {
+				t.Fatalf("round %d answered %s %s (%s), want a refusal at round 4", round, m.Code, m.Op, m.Err)
+			}
+			return
+		}
+		if m.Op != opHidden {
+			t.Fatalf("round %d answered %+v", round, m)
+		}
+		if round >= 4 {
+			t.Fatalf("%d positions processed by a stream of %d", (round+1)*nCtx, nCtx)
+		}
+		if m := send(t, st, r, layerMsg{Op: opTruncate, Pos: 0}); m.Op != opOK {
+			t.Fatalf("truncate answered %+v", m)
+		}
+	}
+}
+
+// Revoke cuts the open streams of peers the gate no longer allows, idle or not.
+func TestRevokeCutsOpenStreams(t *testing.T) {
+	gate := &switchGate{}
+	coord, srv := newNode(t, nil), newNode(t, gate)
+	connect(t, coord.h, srv.h)
+	st, r := openStage(t, coord.h, srv, 64)
+	srv.srv.Revoke() // still allowed: nothing is cut
+	d := srv.eng.Model.HP.NEmbd
+	if m := send(t, st, r, layerMsg{Op: opStep, Pos: 0, Hidden: make([]byte, 4*d)}); m.Op != opHidden {
+		t.Fatalf("step answered %+v", m)
+	}
+	gate.off.Store(true)
+	srv.srv.Revoke()
+	_ = st.SetReadDeadline(time.Now().Add(3 * time.Second))
+	var m layerMsg
+	err := r.Read(&m)
+	if err == nil && (m.Op != opError || m.Code != CodeRefused) {
+		t.Fatalf("revoked stream answered %+v", m)
+	}
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("revoked stream still open: %v", err)
+	}
+}
+
+// A whole request stops with a refusal once contributing is switched off under it.
+func TestGenerateStopsOnceContributingIsOff(t *testing.T) {
+	_, sha := testModel(t)
+	gate := &switchGate{}
+	coord, srv := newNode(t, nil), newNode(t, gate)
+	connect(t, coord.h, srv.h)
+	n := 0
+	res, err := Generate(context.Background(), coord.h, srv.h.ID(), sha, "r", request(200), func(inference.Token) error {
+		if n++; n == 2 {
+			gate.off.Store(true)
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrRefused) || len(res.Tokens) >= 200 {
+		t.Fatalf("generate after contributing was switched off: %d tokens, %v; want a refusal", len(res.Tokens), err)
 	}
 }

@@ -138,6 +138,14 @@ type Gate interface {
 	Admit(ctx context.Context, peer string) (release func(), err error)
 }
 
+// Checker is a Gate that can also say, cheaply, whether a peer may still work now: the policy
+// may have changed since the peer was admitted (contributing switched off, outside the hours).
+// The server asks it before every step of a stage and every token of a request; a Gate without
+// it is asked only at admission. Allowed must not count against the peer's rate.
+type Checker interface {
+	Allowed(peer string) error
+}
+
 // Record describes work done, for the ledger.
 type Record struct {
 	Kind         string // "hop" (layers for a peer's pipeline), "served" (a whole request for a peer)

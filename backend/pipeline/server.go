@@ -112,6 +112,35 @@ func (s *Server) Stop() {
 	s.mu.Unlock()
 }
 
+// Revoke cuts the open streams of the peers the gate no longer allows (all of them when the gate
+// cannot say, being no Checker), ending their work at once: the node calls it when its policy
+// changes. New streams are still admitted by the gate.
+func (s *Server) Revoke() {
+	if s.Gate == nil {
+		return
+	}
+	s.mu.Lock()
+	open := make([]network.Stream, 0, len(s.streams))
+	for st := range s.streams {
+		open = append(open, st)
+	}
+	s.mu.Unlock()
+	c, _ := s.Gate.(Checker)
+	for _, st := range open {
+		if c == nil || c.Allowed(st.Conn().RemotePeer().String()) != nil {
+			_ = st.Reset()
+		}
+	}
+}
+
+// allowed says whether the peer may go on working now (nil when the gate cannot say).
+func (s *Server) allowed(peer string) error {
+	if c, ok := s.Gate.(Checker); ok {
+		return c.Allowed(peer)
+	}
+	return nil
+}
+
 // runner is the current pool of peers' work (nil: the engine's).
 func (s *Server) runner() *inference.Runner {
 	if s.Threads == nil {
@@ -157,6 +186,11 @@ const (
 	// requestLimit bounds a generate request: its prompt (or messages) plus room for the rest.
 	requestLimit = maxPromptBytes + openingLimit
 )
+
+// streamPositionsPerContext bounds the positions one layers stream may process in all, steps
+// after truncations included, as a multiple of the context it opened: a coordinator's sequence
+// fills the context once, and only rollbacks re-step a few positions.
+const streamPositionsPerContext = 4
 
 // stepLimit bounds the frames of an open stage: a batch of at most inference.MaxBatch positions
 // (the most a coordinator sends in one step, prompt or replay) and never more than the stage
@@ -255,6 +289,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		s.record(rec)
 	}()
 	var x []float32
+	processed, maxProcessed := 0, streamPositionsPerContext*open.NCtx
 	for {
 		_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 		var m layerMsg
@@ -276,6 +311,10 @@ func (s *Server) handleLayers(st network.Stream) {
 		}
 		switch m.Op {
 		case opStep:
+			if err := s.allowed(peer); err != nil {
+				fail(CodeRefused, err.Error())
+				return
+			}
 			if m.Pos != stage.Pos() {
 				fail(CodeBadRequest, fmt.Sprintf("step at position %d, the stage holds %d", m.Pos, stage.Pos()))
 				continue
@@ -288,6 +327,11 @@ func (s *Server) handleLayers(st network.Stream) {
 				fail(CodeBadRequest, fmt.Sprintf("%d positions held + %d new exceed the context of %d", stage.Pos(), k, stage.Context()))
 				continue
 			}
+			if k := len(m.Hidden) / (4 * d); processed+k > maxProcessed {
+				fail(CodeRefused, fmt.Sprintf("%d positions processed + %d new exceed the %d a stream of %d may process", processed, k, maxProcessed, open.NCtx))
+				return
+			}
+			processed += len(m.Hidden) / (4 * d)
 			x = x[:0]
 			x = append(x, make([]float32, len(m.Hidden)/4)...)
 			_ = decodeHidden(x, m.Hidden)
@@ -392,7 +436,11 @@ func (s *Server) handleGenerate(st network.Stream) {
 	rec := Record{Kind: "served", RequestID: m.RequestID, Model: m.Model, Started: time.Now(),
 		Requester: peer, Worker: s.Host.ID().String()}
 	rec.InputHash = RequestHash(req)
+	var refused error
 	res, err := s.Generate(ctx, "peer-"+m.RequestID, req, func(t inference.Token) error {
+		if refused = s.allowed(peer); refused != nil {
+			return refused
+		}
 		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
 		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
 	})
@@ -400,7 +448,11 @@ func (s *Server) handleGenerate(st network.Stream) {
 	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
 	if err != nil {
 		s.record(rec)
-		fail(CodeInternal, err.Error())
+		if refused != nil {
+			fail(CodeRefused, refused.Error())
+		} else {
+			fail(CodeInternal, err.Error())
+		}
 		return
 	}
 	if werr := wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
