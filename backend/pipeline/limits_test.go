@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
 )
 
 // frameHeader is the start of a frame announcing n bytes.
@@ -307,5 +309,44 @@ func TestGenerateStopsOnceContributingIsOff(t *testing.T) {
 	})
 	if !errors.Is(err, ErrRefused) || len(res.Tokens) >= 200 {
 		t.Fatalf("generate after contributing was switched off: %d tokens, %v; want a refusal", len(res.Tokens), err)
+	}
+}
+
+// A hop that answers well-formed hidden states full of NaN is the one replaced, not the honest
+// hop after it that would have been fed them.
+func TestFailoverWhenAHopAnswersNaN(t *testing.T) {
+	ctx := context.Background()
+	_, sha := testModel(t)
+	coord, honest := newNode(t, nil), newNode(t, nil)
+	liar := newHost(t)
+	liar.SetStreamHandler(protocol.ID(LayersProtocol), func(st network.Stream) {
+		defer st.Close()
+		r := wire.NewReader(st, 0)
+		var m layerMsg
+		_ = r.Read(&m)
+		_ = wire.Write(st, layerMsg{Op: opOK})
+		for r.Read(&m) == nil && m.Op == opStep {
+			nan := make([]float32, len(m.Hidden)/4)
+			for i := range nan {
+				nan[i] = float32NaN()
+			}
+			_ = wire.Write(st, layerMsg{Op: opHidden, Pos: m.Pos, Hidden: encodeHidden(nan)})
+		}
+	})
+	connect(t, coord.h, honest.h, liar)
+	want := generateLocal(t, coord.eng, request(8))
+	p, err := Dial(ctx, Config{Host: coord.h, Engine: coord.eng, Model: sha, Context: 256, Cache: model.CacheF16,
+		StepTimeout: 5 * time.Second}, Route{{Peer: liar.ID(), From: 0, To: 2}, {Peer: honest.h.ID(), From: 2, To: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	got, err := coord.eng.NewSessionWith(p).Generate(ctx, request(8), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameTokens(t, "after a NaN hop", got.Tokens, want.Tokens)
+	if f := p.Failovers(); len(f) != 1 || f[0].Failed.Peer != liar.ID() || !strings.Contains(f[0].Err, "non-finite") {
+		t.Fatalf("failovers %+v, want one of the lying hop %s", f, liar.ID())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -494,6 +495,15 @@ func (c *remoteConn) step(ctx context.Context, pos int, x []float32) (time.Durat
 		c.broken = fmt.Errorf("peer %s: %w", shortID(c.peer.String()), err)
 		_ = c.st.Reset()
 		return 0, c.broken
+	}
+	// A NaN or an infinity is no layer's output: take it as garbage from this hop, or the next
+	// (honest) hop would be blamed for refusing it.
+	for i, v := range tmp {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			c.broken = fmt.Errorf("peer %s answered a hidden state with a non-finite value (%v at %d)", shortID(c.peer.String()), v, i)
+			_ = c.st.Reset()
+			return 0, c.broken
+		}
 	}
 	copy(x, tmp)
 	c.in.Write(sent)
