@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math"
 	"net"
 	"runtime"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/aria-node/aria/backend/wire"
@@ -348,5 +350,48 @@ func TestFailoverWhenAHopAnswersNaN(t *testing.T) {
 	sameTokens(t, "after a NaN hop", got.Tokens, want.Tokens)
 	if f := p.Failovers(); len(f) != 1 || f[0].Failed.Peer != liar.ID() || !strings.Contains(f[0].Err, "non-finite") {
 		t.Fatalf("failovers %+v, want one of the lying hop %s", f, liar.ID())
+	}
+}
+
+// Plan never gives an absurdly fast advert more than its clamped speed implies, and never
+// produces a broken route whatever the candidates' speeds.
+func TestPlanWithAbsurdSpeeds(t *testing.T) {
+	a, b, c := peer.ID("a"), peer.ID("b"), peer.ID("c")
+	clamped, err := Plan(30, 0, []Candidate{{Peer: a, MsPerLayer: 1e-3}, {Peer: b, MsPerLayer: 0.01}, {Peer: c, MsPerLayer: 0.01}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ms := range []float64{1e-300, 5e-324, 1e-9} {
+		got, err := Plan(30, 0, []Candidate{{Peer: a, MsPerLayer: ms}, {Peer: b, MsPerLayer: 0.01}, {Peer: c, MsPerLayer: 0.01}})
+		if err != nil {
+			t.Fatalf("%g ms per layer: %v", ms, err)
+		}
+		if err := got.Validate(30); err != nil {
+			t.Fatalf("%g ms per layer: %v", ms, err)
+		}
+		if got.String() != clamped.String() {
+			t.Fatalf("%g ms per layer: route %s, want the clamped speed's %s", ms, got, clamped)
+		}
+	}
+	slow, err := Plan(30, 0, []Candidate{{Peer: a, MsPerLayer: 1e4}, {Peer: b, MsPerLayer: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ms := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1} {
+		got, err := Plan(30, 0, []Candidate{{Peer: a, MsPerLayer: ms}, {Peer: b, MsPerLayer: 1}})
+		if err != nil {
+			t.Fatalf("%v ms per layer: %v", ms, err)
+		}
+		if err := got.Validate(30); err != nil {
+			t.Fatalf("%v ms per layer: %v", ms, err)
+		}
+		if math.IsInf(ms, 1) && got.String() != slow.String() {
+			t.Fatalf("+Inf ms per layer: route %s, want the slowest's %s", got, slow)
+		}
+	}
+	// Partial holders and a gap shared by whole holders, one of them absurd.
+	got, err := Plan(12, 0, []Candidate{{Peer: a, MsPerLayer: 5e-324}, {Peer: b, MsPerLayer: 1}, {Peer: c, From: 8, To: 12}})
+	if err != nil || got.Validate(12) != nil {
+		t.Fatalf("route %s, %v", got, err)
 	}
 }
