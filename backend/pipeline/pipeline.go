@@ -433,7 +433,7 @@ func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s to %s: %w", LayersProtocol, shortID(h.Peer.String()), err)
 	}
-	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, 0), timeout: cfg.StepTimeout, d: d,
+	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, stepLimit(cfg.Context, d)), timeout: cfg.StepTimeout, d: d,
 		in: sha256.New(), out: sha256.New(), key: cfg.Host.Peerstore().PrivKey(cfg.Host.ID()),
 		rec: Record{Kind: "hop", RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To,
 			Requester: cfg.Host.ID().String(), Worker: h.Peer.String()}}
