@@ -43,6 +43,21 @@ type ModelCap struct {
 // maxModels bounds the models one advertisement may list.
 const maxModels = 1024
 
+// The plausible range of a time per layer per token, in ms (the pipeline planner clamps to the
+// same): a peer advertising less would win every layer of a route, and 5e-324 would make the
+// planner's split NaN.
+const (
+	minMsPerLayer = 1e-3
+	maxMsPerLayer = 1e4
+)
+
+// clamp brings a valid advertisement's measured speed into the plausible range (0: unknown).
+func (c *Capabilities) clamp() {
+	if c.MsPerLayer > 0 {
+		c.MsPerLayer = min(max(c.MsPerLayer, minMsPerLayer), maxMsPerLayer)
+	}
+}
+
 // validate rejects what would mislead route planning; a peer sending it is ignored.
 func (c *Capabilities) validate() error {
 	if len(c.Models) > maxModels {
@@ -76,6 +91,7 @@ func decodeCaps(r *wire.Reader) (Capabilities, error) {
 	if err := c.validate(); err != nil {
 		return Capabilities{}, fmt.Errorf("invalid capabilities: %w", err)
 	}
+	c.clamp()
 	return c, nil
 }
 

@@ -68,3 +68,21 @@ func FuzzDecodeCaps(f *testing.F) {
 		}
 	})
 }
+
+// A speed no machine has is clamped to the plausible range of milliseconds per layer, so a peer
+// cannot win every layer of a route (or break its split) by advertising one.
+func TestCapsSpeedsAreClamped(t *testing.T) {
+	good := ModelCap{SHA256: strings.Repeat("ab", 32), Name: "m", Layers: 30, From: 0, To: 30, Bytes: 1 << 30}
+	cases := []struct{ ms, want float64 }{
+		{5e-324, 1e-3}, {1e-300, 1e-3}, {1e-4, 1e-3}, {1e-3, 1e-3}, {1.5, 1.5}, {1e4, 1e4}, {1e9, 1e4}, {0, 0},
+	}
+	for _, tc := range cases {
+		c, err := decodeCaps(wire.NewReader(bytes.NewReader(frame(t, Capabilities{Models: []ModelCap{good}, MsPerLayer: tc.ms})), maxCapsFrame))
+		if err != nil {
+			t.Fatalf("%g ms per layer: %v", tc.ms, err)
+		}
+		if c.MsPerLayer != tc.want {
+			t.Fatalf("%g ms per layer advertised, %g kept; want %g", tc.ms, c.MsPerLayer, tc.want)
+		}
+	}
+}

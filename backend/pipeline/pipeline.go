@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -432,7 +433,7 @@ func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s to %s: %w", LayersProtocol, shortID(h.Peer.String()), err)
 	}
-	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, 0), timeout: cfg.StepTimeout, d: d,
+	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, stepLimit(cfg.Context, d)), timeout: cfg.StepTimeout, d: d,
 		in: sha256.New(), out: sha256.New(), key: cfg.Host.Peerstore().PrivKey(cfg.Host.ID()),
 		rec: Record{Kind: "hop", RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To,
 			Requester: cfg.Host.ID().String(), Worker: h.Peer.String()}}
@@ -494,6 +495,15 @@ func (c *remoteConn) step(ctx context.Context, pos int, x []float32) (time.Durat
 		c.broken = fmt.Errorf("peer %s: %w", shortID(c.peer.String()), err)
 		_ = c.st.Reset()
 		return 0, c.broken
+	}
+	// A NaN or an infinity is no layer's output: take it as garbage from this hop, or the next
+	// (honest) hop would be blamed for refusing it.
+	for i, v := range tmp {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			c.broken = fmt.Errorf("peer %s answered a hidden state with a non-finite value (%v at %d)", shortID(c.peer.String()), v, i)
+			_ = c.st.Reset()
+			return 0, c.broken
+		}
 	}
 	copy(x, tmp)
 	c.in.Write(sent)

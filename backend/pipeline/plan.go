@@ -67,12 +67,29 @@ func Plan(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	return route, nil
 }
 
+// The plausible range of a node's time per layer per token. A speed outside it is an advert's
+// mistake or lie: clamped, so that no node wins every layer by claiming to be near-infinitely
+// fast, nor makes the split NaN (1/5e-324 is +Inf).
+const (
+	MinMsPerLayer = 1e-3
+	MaxMsPerLayer = 1e4
+)
+
+// ClampMsPerLayer brings a measured time per layer into the plausible range; 0 (unknown) stays
+// 0, and so does what is no time at all (NaN, negative).
+func ClampMsPerLayer(ms float64) float64 {
+	if math.IsNaN(ms) || ms <= 0 {
+		return 0
+	}
+	return min(max(ms, MinMsPerLayer), MaxMsPerLayer)
+}
+
 // ErrNotEnoughMemory says the candidates cannot hold the model between them.
 var ErrNotEnoughMemory = errors.New("the nodes do not have the memory for the model between them")
 
 // Split cuts layers [0, layers) into contiguous ranges over the candidates, in their order, each
-// share in proportion to the node's speed (1/MsPerLayer; unknown speeds count as the slowest
-// known), at least one layer each when there are enough, and no larger than its memory allows
+// share in proportion to the node's speed (1/MsPerLayer clamped to the plausible range; unknown
+// speeds count as the slowest known), at least one layer each when there are enough, and no larger than its memory allows
 // (bytesPerLayer each). Nodes given no layer are left out.
 func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	if layers <= 0 {
@@ -83,7 +100,7 @@ func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	}
 	slowest := 0.0
 	for _, c := range nodes {
-		slowest = math.Max(slowest, c.MsPerLayer)
+		slowest = max(slowest, ClampMsPerLayer(c.MsPerLayer))
 	}
 	if slowest == 0 {
 		slowest = 1
@@ -92,8 +109,8 @@ func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 	capacity := make([]int, len(nodes))
 	total := 0
 	for i, c := range nodes {
-		ms := c.MsPerLayer
-		if ms <= 0 {
+		ms := ClampMsPerLayer(c.MsPerLayer)
+		if ms == 0 {
 			ms = slowest
 		}
 		speed[i] = 1 / ms
@@ -151,7 +168,7 @@ func Split(layers int, bytesPerLayer uint64, nodes []Candidate) (Route, error) {
 				continue
 			}
 			exact := float64(left) * speed[i] / sum
-			n := min(int(exact), capacity[i]-share[i])
+			n := max(0, min(int(exact), capacity[i]-share[i]))
 			share[i] += n
 			given += n
 			rems = append(rems, rem{i, exact - float64(n)})

@@ -56,6 +56,7 @@ const (
 	CodeNoModel    = "no_model"    // the node does not hold that model
 	CodeBadRequest = "bad_request" // malformed or inconsistent message
 	CodeInternal   = "internal"
+	CodeTooLarge   = "too_large" // a frame larger than the stream can need
 )
 
 // layerMsg is every message of the layers protocol; Op says which fields matter.
@@ -135,6 +136,14 @@ func (e *RemoteError) Is(target error) bool { return target == ErrRefused && e.C
 // work ends.
 type Gate interface {
 	Admit(ctx context.Context, peer string) (release func(), err error)
+}
+
+// Checker is a Gate that can also say, cheaply, whether a peer may still work now: the policy
+// may have changed since the peer was admitted (contributing switched off, outside the hours).
+// The server asks it before every step of a stage and every token of a request; a Gate without
+// it is asked only at admission. Allowed must not count against the peer's rate.
+type Checker interface {
+	Allowed(peer string) error
 }
 
 // Record describes work done, for the ledger.

@@ -70,7 +70,11 @@ const (
 )
 
 func (m *genMsg) request() (inference.Request, error) {
-	if len(m.Prompt) > maxPromptBytes || len(m.Messages) > maxMessages || len(m.Stop) > maxStops {
+	size := len(m.Prompt)
+	for _, c := range m.Messages {
+		size += len(c.Role) + len(c.Content)
+	}
+	if size > maxPromptBytes || len(m.Messages) > maxMessages || len(m.Stop) > maxStops {
 		return inference.Request{}, errors.New("request too large")
 	}
 	if m.Prompt == "" && len(m.Messages) == 0 {
@@ -96,7 +100,7 @@ type RemoteResult struct {
 	Peer         peer.ID
 	Text         string
 	Tokens       []int32
-	PromptTokens int
+	PromptTokens int // as signed in the receipt (see GenerateOptions.PromptTokens)
 	FinishReason string
 	PromptPerSec float64
 	GenPerSec    float64
@@ -105,17 +109,81 @@ type RemoteResult struct {
 	Receipt ledger.ReceiptPayload
 }
 
+// GenerateOptions bound a request run on a peer, so that a peer cannot hold the requester, or
+// make it sign for more than it got.
+type GenerateOptions struct {
+	// TokenTimeout: a peer silent longer than this between tokens (or before its summary) fails
+	// the request with ErrTokenTimeout, so that the route moves on (default 30 s).
+	TokenTimeout time.Duration
+	// FirstTokenTimeout is the same before the first message, which waits for the peer's queue
+	// and its prompt processing (default 2 min).
+	FirstTokenTimeout time.Duration
+	// PromptTokens is the prompt's length in tokens as this node counts it, the one the receipt
+	// signs. 0: the peer's count, capped by what the request's size allows.
+	PromptTokens int
+	// MaxText bounds the text the peer may send (default 64 bytes a token of req.MaxTokens, at
+	// most 1 MiB; 1 MiB when MaxTokens is 0).
+	MaxText int
+}
+
+// Defaults of GenerateOptions.
+const (
+	DefaultTokenTimeout      = 30 * time.Second
+	DefaultFirstTokenTimeout = 2 * time.Minute
+	maxTextPerToken          = 64
+	maxRemoteText            = 1 << 20
+)
+
+// ErrTokenTimeout says a peer running a request went silent for longer than allowed.
+var ErrTokenTimeout = errors.New("no message from the peer in time")
+
 // Generate runs a whole request on a peer holding the model (by SHA-256), calling onToken for
-// each token as it arrives. Cancelling ctx closes the stream, which stops the peer's work.
-// Tokens is not used: the peer tokenizes with its own copy of the model.
+// each token as it arrives, under the default GenerateOptions. Cancelling ctx closes the stream,
+// which stops the peer's work. Tokens is not used: the peer tokenizes with its own copy of the
+// model.
 func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID string, req inference.Request, onToken func(inference.Token) error) (RemoteResult, error) {
-	res := RemoteResult{Peer: p}
+	return GenerateWith(ctx, h, p, modelSHA, requestID, req, GenerateOptions{}, onToken)
+}
+
+// maxPromptTokens bounds the tokens a request's text can make once rendered: a byte at most a
+// token, plus room for a chat template's own tokens.
+func maxPromptTokens(req inference.Request) int {
+	n := len(req.Prompt) + 256
+	for _, m := range req.Messages {
+		n += len(m.Role) + len(m.Content) + 32
+	}
+	return n
+}
+
+// GenerateWith is Generate under opts. A peer that sends more tokens than req.MaxTokens, more
+// text than opts.MaxText, or nothing for longer than the timeouts fails the request (its stream
+// is reset, which stops its work).
+func GenerateWith(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID string, req inference.Request, opts GenerateOptions, onToken func(inference.Token) error) (res RemoteResult, err error) {
+	if opts.TokenTimeout <= 0 {
+		opts.TokenTimeout = DefaultTokenTimeout
+	}
+	if opts.FirstTokenTimeout <= 0 {
+		opts.FirstTokenTimeout = DefaultFirstTokenTimeout
+	}
+	if opts.MaxText <= 0 {
+		opts.MaxText = maxRemoteText
+		if req.MaxTokens > 0 {
+			opts.MaxText = min(maxTextPerToken*req.MaxTokens, maxRemoteText)
+		}
+	}
+	res = RemoteResult{Peer: p}
 	t0 := time.Now()
 	st, err := h.NewStream(ctx, p, protocol.ID(GenerateProtocol))
 	if err != nil {
 		return res, fmt.Errorf("open %s to %s: %w", GenerateProtocol, shortID(p.String()), err)
 	}
-	defer st.Close()
+	defer func() {
+		if err != nil {
+			_ = st.Reset()
+		} else {
+			_ = st.Close()
+		}
+	}()
 	stop := context.AfterFunc(ctx, func() { _ = st.Reset() })
 	defer stop()
 	s := req.Sampling
@@ -126,23 +194,39 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 	for _, c := range req.Messages {
 		m.Messages = append(m.Messages, chatMsg{Role: c.Role, Content: c.Content})
 	}
+	_ = st.SetWriteDeadline(time.Now().Add(opts.FirstTokenTimeout))
 	if err := wire.Write(st, m); err != nil {
 		return res, err
 	}
-	r := wire.NewReader(st, 1<<20)
+	// Every message is a token, a summary or an error: small.
+	r := wire.NewReader(st, openingLimit)
+	timeout := opts.FirstTokenTimeout
+	text := 0
 	for {
 		var in genMsg
+		deadline := time.Now().Add(timeout)
+		_ = st.SetReadDeadline(deadline)
 		if err := r.Read(&in); err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
+			}
+			if !time.Now().Before(deadline) {
+				return res, fmt.Errorf("peer %s: %w (silent for %s)", shortID(p.String()), ErrTokenTimeout, timeout)
 			}
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return res, fmt.Errorf("peer %s: %w", shortID(p.String()), err)
 		}
+		timeout = opts.TokenTimeout
 		switch in.Op {
 		case opToken:
+			if req.MaxTokens > 0 && len(res.Tokens) >= req.MaxTokens {
+				return res, fmt.Errorf("peer %s sent more than the %d tokens asked", shortID(p.String()), req.MaxTokens)
+			}
+			if text += len(in.Text); text > opts.MaxText {
+				return res, fmt.Errorf("peer %s sent more than %d bytes of text", shortID(p.String()), opts.MaxText)
+			}
 			res.Tokens = append(res.Tokens, in.TokenID)
 			res.Text += in.Text
 			if onToken != nil {
@@ -151,7 +235,11 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 				}
 			}
 		case opDone:
-			res.PromptTokens, res.FinishReason = in.PromptTokens, in.Finish
+			res.PromptTokens = opts.PromptTokens
+			if res.PromptTokens <= 0 {
+				res.PromptTokens = max(0, min(in.PromptTokens, maxPromptTokens(req)))
+			}
+			res.FinishReason = in.Finish
 			res.PromptPerSec, res.GenPerSec = in.PromptPerSec, in.GenPerSec
 			res.Duration = time.Since(t0)
 			// Sign for the work: what we asked and what we got, as we saw it.
@@ -160,6 +248,7 @@ func Generate(ctx context.Context, h host.Host, p peer.ID, modelSHA, requestID s
 			if key := h.Peerstore().PrivKey(h.ID()); key != nil {
 				if r, err := ledger.SignReceipt(key, rec.payload()); err == nil {
 					res.Receipt = rec.payload()
+					_ = st.SetWriteDeadline(time.Now().Add(opts.TokenTimeout))
 					_ = wire.Write(st, genMsg{Op: opReceipt, Receipt: toReceiptMsg(r)})
 				}
 			}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -111,6 +112,35 @@ func (s *Server) Stop() {
 	s.mu.Unlock()
 }
 
+// Revoke cuts the open streams of the peers the gate no longer allows (all of them when the gate
+// cannot say, being no Checker), ending their work at once: the node calls it when its policy
+// changes. New streams are still admitted by the gate.
+func (s *Server) Revoke() {
+	if s.Gate == nil {
+		return
+	}
+	s.mu.Lock()
+	open := make([]network.Stream, 0, len(s.streams))
+	for st := range s.streams {
+		open = append(open, st)
+	}
+	s.mu.Unlock()
+	c, _ := s.Gate.(Checker)
+	for _, st := range open {
+		if c == nil || c.Allowed(st.Conn().RemotePeer().String()) != nil {
+			_ = st.Reset()
+		}
+	}
+}
+
+// allowed says whether the peer may go on working now (nil when the gate cannot say).
+func (s *Server) allowed(peer string) error {
+	if c, ok := s.Gate.(Checker); ok {
+		return c.Allowed(peer)
+	}
+	return nil
+}
+
 // runner is the current pool of peers' work (nil: the engine's).
 func (s *Server) runner() *inference.Runner {
 	if s.Threads == nil {
@@ -148,27 +178,56 @@ func (s *Server) track(h func(network.Stream)) network.StreamHandler {
 	}
 }
 
-// opening reads a stream's first message (read returns its kind), which must be want, and
-// admits the peer's work under the policy. A stream that ends first is reset; a wrong message or
-// a refusal is answered through fail. When ok, release must be called when the work ends.
+// Frame limits of the serving side. Nothing is read before the peer is admitted, and then only
+// what the admitted work can need: an opening carries no hidden state; a step at most a batch.
+const (
+	// openingLimit bounds a layers stream's first message, and the small messages after it.
+	openingLimit = 64 << 10
+	// requestLimit bounds a generate request: its prompt (or messages) plus room for the rest.
+	requestLimit = maxPromptBytes + openingLimit
+)
+
+// streamPositionsPerContext bounds the positions one layers stream may process in all, steps
+// after truncations included, as a multiple of the context it opened: a coordinator's sequence
+// fills the context once, and only rollbacks re-step a few positions.
+const streamPositionsPerContext = 4
+
+// stepLimit bounds the frames of an open stage: a batch of at most inference.MaxBatch positions
+// (the most a coordinator sends in one step, prompt or replay) and never more than the stage
+// holds, of width float32 values each, plus room for the message's other fields.
+func stepLimit(nCtx, width int) int {
+	return min(inference.MaxBatch, nCtx)*width*4 + openingLimit
+}
+
+// opening admits the peer's work under the policy, before anything it sent is read, then reads
+// the stream's first message (read returns its kind), which must be want. A stream that ends
+// first is reset; a refusal, a wrong or oversized message is answered through fail. When ok,
+// release must be called when the work ends.
 func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string)) (release func(), ok bool) {
+	release = func() {}
+	if s.Gate != nil {
+		var err error
+		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
+			fail(CodeRefused, err.Error())
+			return nil, false
+		}
+	}
 	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 	op, err := read()
 	if err != nil {
+		release()
+		if errors.Is(err, wire.ErrTooLarge) {
+			fail(CodeTooLarge, err.Error())
+			return nil, false
+		}
 		s.Log.Debug("no first message", "peer", shortID(peer), "err", err)
 		_ = st.Reset()
 		return nil, false
 	}
 	if op != want {
+		release()
 		fail(CodeBadRequest, fmt.Sprintf("first message is %q, want %q", op, want))
 		return nil, false
-	}
-	release = func() {}
-	if s.Gate != nil {
-		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
-			fail(CodeRefused, err.Error())
-			return nil, false
-		}
 	}
 	return release, true
 }
@@ -177,7 +236,10 @@ func (s *Server) handleLayers(st network.Stream) {
 	defer st.Close()
 	peer := st.Conn().RemotePeer().String()
 	log := s.Log.With("peer", shortID(peer), "protocol", LayersProtocol)
-	r := wire.NewReader(st, 0)
+	// One buffer under the stream: the readers of the opening and of the steps share it (a
+	// bufio.Reader is reused by bufio.NewReader), so nothing read ahead is lost between them.
+	br := bufio.NewReader(st)
+	r := wire.NewReader(br, openingLimit)
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg})
@@ -218,6 +280,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		return
 	}
 	d := stage.Width()
+	r = wire.NewReader(br, stepLimit(open.NCtx, d))
 	rec := Record{Kind: "hop", RequestID: open.RequestID, Model: open.Model, From: open.From, To: open.To,
 		Started: time.Now(), Requester: peer, Worker: s.Host.ID().String()}
 	in, out := sha256.New(), sha256.New()
@@ -226,6 +289,7 @@ func (s *Server) handleLayers(st network.Stream) {
 		s.record(rec)
 	}()
 	var x []float32
+	processed, maxProcessed := 0, streamPositionsPerContext*open.NCtx
 	for {
 		_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 		var m layerMsg
@@ -236,6 +300,10 @@ func (s *Server) handleLayers(st network.Stream) {
 				return
 			default:
 			}
+			if errors.Is(err, wire.ErrTooLarge) {
+				fail(CodeTooLarge, err.Error())
+				return
+			}
 			if !errors.Is(err, io.EOF) {
 				log.Debug("layers stream ended", "err", err)
 			}
@@ -243,6 +311,10 @@ func (s *Server) handleLayers(st network.Stream) {
 		}
 		switch m.Op {
 		case opStep:
+			if err := s.allowed(peer); err != nil {
+				fail(CodeRefused, err.Error())
+				return
+			}
 			if m.Pos != stage.Pos() {
 				fail(CodeBadRequest, fmt.Sprintf("step at position %d, the stage holds %d", m.Pos, stage.Pos()))
 				continue
@@ -255,6 +327,11 @@ func (s *Server) handleLayers(st network.Stream) {
 				fail(CodeBadRequest, fmt.Sprintf("%d positions held + %d new exceed the context of %d", stage.Pos(), k, stage.Context()))
 				continue
 			}
+			if k := len(m.Hidden) / (4 * d); processed+k > maxProcessed {
+				fail(CodeRefused, fmt.Sprintf("%d positions processed + %d new exceed the %d a stream of %d may process", processed, k, maxProcessed, open.NCtx))
+				return
+			}
+			processed += len(m.Hidden) / (4 * d)
 			x = x[:0]
 			x = append(x, make([]float32, len(m.Hidden)/4)...)
 			_ = decodeHidden(x, m.Hidden)
@@ -309,7 +386,8 @@ func (s *Server) record(rec Record) {
 func (s *Server) handleGenerate(st network.Stream) {
 	defer st.Close()
 	peer := st.Conn().RemotePeer().String()
-	r := wire.NewReader(st, 1<<20)
+	br := bufio.NewReader(st)
+	r := wire.NewReader(br, requestLimit)
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		_ = wire.Write(st, genMsg{Op: opError, Code: code, Err: msg})
@@ -349,7 +427,7 @@ func (s *Server) handleGenerate(st network.Stream) {
 	go func() {
 		var m genMsg
 		_ = st.SetReadDeadline(time.Time{})
-		if r.Read(&m) == nil && m.Op == opReceipt {
+		if wire.NewReader(br, openingLimit).Read(&m) == nil && m.Op == opReceipt {
 			receipt <- m.Receipt
 			return
 		}
@@ -358,7 +436,11 @@ func (s *Server) handleGenerate(st network.Stream) {
 	rec := Record{Kind: "served", RequestID: m.RequestID, Model: m.Model, Started: time.Now(),
 		Requester: peer, Worker: s.Host.ID().String()}
 	rec.InputHash = RequestHash(req)
+	var refused error
 	res, err := s.Generate(ctx, "peer-"+m.RequestID, req, func(t inference.Token) error {
+		if refused = s.allowed(peer); refused != nil {
+			return refused
+		}
 		_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
 		return wire.Write(st, genMsg{Op: opToken, TokenID: t.ID, Text: t.Text})
 	})
@@ -366,7 +448,11 @@ func (s *Server) handleGenerate(st network.Stream) {
 	rec.PromptTokens, rec.GenTokens = res.PromptTokens, len(res.Tokens)
 	if err != nil {
 		s.record(rec)
-		fail(CodeInternal, err.Error())
+		if refused != nil {
+			fail(CodeRefused, refused.Error())
+		} else {
+			fail(CodeInternal, err.Error())
+		}
 		return
 	}
 	if werr := wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
