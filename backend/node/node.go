@@ -89,6 +89,7 @@ type Node struct {
 	ledger *ledger.Ledger
 	p2p    *p2p.Node // nil when the node does not join the network
 	router *route.Router
+	srv    *pipeline.Server // nil off the network
 	http   *api.Server
 	url    string
 	key    string
@@ -215,6 +216,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.Generate,
 			Threads: n.policy.Threads, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
 				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
+		n.srv = srv
 		svc("pipeline", func(ctx context.Context) error { srv.Start(); <-ctx.Done(); srv.Stop(); return nil })
 		svc("p2p", func(ctx context.Context) error { <-ctx.Done(); return n.p2p.Close() })
 		cfg.Log.Info("peer started", "peer", n.p2p.ID().String(), "addrs", strings.Join(n.p2p.Addrs(), " "))
@@ -308,6 +310,9 @@ func (n *Node) setPolicy(p policy.Policy) error {
 	}
 	if err := n.policy.Update(p); err != nil {
 		return err
+	}
+	if n.srv != nil {
+		n.srv.Revoke() // streams admitted under the old policy stop if it no longer allows them
 	}
 	n.bus.Publish(events.TypePolicy, api.PolicyState{Policy: p, Status: n.policy.Status()})
 	if n.p2p != nil {

@@ -193,6 +193,14 @@ func (e *Enforcer) Admit(ctx context.Context, peerID string) (release func(), er
 
 // gate checks the conditions that hold for every peer: the switch, the hours, the power.
 // The caller holds e.mu.
+// Allowed says whether peers' work may go on now (contributing on, inside the hours, not on
+// battery): the pipeline server asks it before every step of an admitted stream.
+func (e *Enforcer) Allowed(string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gate(e.now())
+}
+
 func (e *Enforcer) gate(now time.Time) error {
 	if !e.p.Contribute {
 		return ErrOff

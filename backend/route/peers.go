@@ -27,7 +27,9 @@ func (n Net) FindHolders(ctx context.Context, sha string) { n.P2P.FindHolders(ct
 
 // Generate implements Peers.
 func (n Net) Generate(ctx context.Context, p peer.ID, sha, id string, req inference.Request, onToken func(inference.Token) error) (pipeline.RemoteResult, error) {
-	return pipeline.Generate(ctx, n.P2P.Host(), p, sha, id, req, onToken)
+	// The receipt signs this node's own count of the prompt (the API prepared it), not the
+	// peer's claim; limits and deadlines guard against a peer that stalls or floods.
+	return pipeline.GenerateWith(ctx, n.P2P.Host(), p, sha, id, req, pipeline.GenerateOptions{PromptTokens: len(req.Tokens)}, onToken)
 }
 
 // Dial implements Peers.
