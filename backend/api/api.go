@@ -124,12 +124,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
+// authorized checks the Authorization header; the key is never taken from the URL (where it
+// would be left in logs, history and Referer): the frontend reads /api/events with fetch.
 func (h *Handler) authorized(r *http.Request) bool {
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok && r.URL.Path == "/api/events" {
-		got = r.URL.Query().Get("key") // EventSource cannot send headers
-	}
-	return h.o.APIKey != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.o.APIKey)) == 1
+	return ok && h.o.APIKey != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.o.APIKey)) == 1
 }
 
 // cors answers preflights and allows the desktop window's origins; it reports whether the
@@ -143,7 +142,7 @@ func cors(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Access-Control-Allow-Origin", origin)
 		w.Header().Set("Vary", "Origin")
 		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
-		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+		w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
 	}
 	if r.Method == http.MethodOptions {
 		w.WriteHeader(http.StatusNoContent)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -116,6 +117,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			WriteError(w, http.StatusRequestEntityTooLarge, "request_too_large", "", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
+			return false
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			WriteError(w, http.StatusRequestTimeout, "request_timeout", "", "the request body came too slowly")
 			return false
 		}
 		WriteError(w, http.StatusBadRequest, "", "", "reading the request body: "+err.Error())

@@ -19,9 +19,57 @@ type Server struct {
 	addr string
 }
 
-// NewServer serves h on ln.
-func NewServer(h http.Handler, ln net.Listener) *Server {
-	return &Server{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, ln: ln, addr: ln.Addr().String()}
+// Default server timeouts.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultBodyTimeout       = 30 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
+
+// ServerOptions are the server's timeouts; a zero field takes its default. There is no write
+// timeout: event streams and streamed completions go on for minutes.
+type ServerOptions struct {
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout time.Duration
+	// BodyTimeout bounds reading a request's body: the whole request must be in within
+	// ReadHeaderTimeout+BodyTimeout, or its connection is closed (a client that trickles it).
+	BodyTimeout time.Duration
+	// IdleTimeout closes a keep-alive connection that waits this long for its next request.
+	IdleTimeout time.Duration
+}
+
+func (o ServerOptions) withDefaults() ServerOptions {
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	return o
+}
+
+// NewServer serves h on ln with the default timeouts.
+func NewServer(h http.Handler, ln net.Listener) *Server { return NewServerWith(h, ln, ServerOptions{}) }
+
+// NewServerWith serves h on ln with the timeouts of o.
+//
+// The body timeout is http.Server.ReadTimeout, which runs from the start of the request's
+// headers (so it is set to ReadHeaderTimeout+BodyTimeout). It cannot cut a long response: net/http
+// lifts the read deadline once the body has been read (its read that watches for the client
+// leaving starts then, without a deadline), and TestServerLetsLongStreamsFinish holds it to
+// that.
+func NewServerWith(h http.Handler, ln net.Listener, o ServerOptions) *Server {
+	o = o.withDefaults()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
+		ReadTimeout:       o.ReadHeaderTimeout + o.BodyTimeout,
+		IdleTimeout:       o.IdleTimeout,
+	}
+	return &Server{srv: srv, ln: ln, addr: ln.Addr().String()}
 }
 
 // Serve serves until ctx ends (closing the server) or Shutdown.

@@ -1,6 +1,5 @@
-// Fakes at the client's boundary for the page tests: the node's HTTP answers (through the real
-// Client with a fake fetch) and the browser's EventSource (jsdom has none).
-import { vi } from 'vitest';
+// Fakes at the client's boundary for the page tests: the node's HTTP answers and its event
+// stream, both through the real Client with a fake fetch.
 import { Client } from './api/client';
 
 export interface Answer {
@@ -23,6 +22,7 @@ export function fakeNode(routes: Record<string, Handler>) {
   const f = async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input));
     const method = init.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/api/events') return FakeEvents.connect(url, init); // not in calls
     const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ method, path: url.pathname + url.search, body });
     const h = routes[`${method} ${url.pathname}`];
@@ -37,32 +37,40 @@ export const apiError = (status: number, message: string): Answer => ({
   status, body: { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error' } },
 });
 
-type Listener = (e: MessageEvent) => void;
+/** FakeEvents is the fake node's event stream: each open stream, and emit to send them events. */
+export class FakeEvents {
+  static open: { url: URL; headers: Record<string, string>; send(s: string): void }[] = [];
 
-export class FakeEventSource {
-  static open: FakeEventSource[] = [];
-  private listeners = new Map<string, Listener[]>();
-  constructor(public url: string) {
-    FakeEventSource.open.push(this);
+  static connect(url: URL, init: RequestInit): Response {
+    const enc = new TextEncoder();
+    let stream: (typeof FakeEvents.open)[number];
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        stream = { url, headers: { ...(init.headers as Record<string, string>) }, send: (s) => c.enqueue(enc.encode(s)) };
+        FakeEvents.open.push(stream);
+        init.signal?.addEventListener('abort', () => {
+          FakeEvents.open = FakeEvents.open.filter((s) => s !== stream);
+          c.error(new DOMException('aborted', 'AbortError'));
+        });
+        c.enqueue(enc.encode(': aria events\n\n'));
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
   }
-  addEventListener(type: string, fn: Listener) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
-  }
-  close() {
-    FakeEventSource.open = FakeEventSource.open.filter((s) => s !== this);
-  }
-  /** emit delivers an event, as the node would send it, to every open stream that listens for it. */
-  static emit(type: string, data: unknown) {
-    for (const s of FakeEventSource.open) {
-      const types = new URL(s.url).searchParams.get('types')?.split(',') ?? [];
-      if (!types.includes(type)) continue;
-      for (const fn of s.listeners.get(type) ?? []) fn(new MessageEvent(type, { data: JSON.stringify(data) }));
+
+  /**
+   * emit sends an event, as the node would, to every open stream that asked for its type,
+   * and resolves once the client has had time to read it.
+   */
+  static async emit(type: string, data: unknown): Promise<void> {
+    for (const s of FakeEvents.open) {
+      const types = s.url.searchParams.get('types')?.split(',') ?? [];
+      if (types.includes(type)) s.send(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     }
+    await new Promise((r) => setTimeout(r, 0));
   }
-}
 
-/** stubEventSource installs FakeEventSource; undo with vi.unstubAllGlobals(). */
-export function stubEventSource() {
-  FakeEventSource.open = [];
-  vi.stubGlobal('EventSource', FakeEventSource);
+  static reset() {
+    FakeEvents.open = [];
+  }
 }

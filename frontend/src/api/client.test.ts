@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, Client, endpoint } from './client';
+import { ApiError, Client, endpoint, keyStore } from './client';
 import { defaultSettings } from '../components/Settings';
 
 function sseResponse(chunks: string[]): Response {
@@ -73,5 +73,58 @@ describe('Client', () => {
     const err = await c.setPolicy(p).catch((e) => e);
     expect(err).toMatchObject({ status: 400, message: msg });
     expect(JSON.parse((f.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toEqual(p);
+  });
+
+  it('reads the event stream with the key in the Authorization header, never in the URL', async () => {
+    const urls: string[] = [];
+    let init: RequestInit | undefined;
+    const f = vi.fn(async (u: string, i?: RequestInit) => {
+      urls.push(u);
+      init = i;
+      return sseResponse([': aria events\n\n', 'id: 1\nevent: metrics\ndata: {"mj_per_token"', ':80}\n\nevent: peers\ndata: []\n\n']);
+    });
+    vi.stubGlobal('EventSource', vi.fn(() => { throw new Error('EventSource cannot send the key in a header'); }));
+    try {
+      const c = new Client({ url: 'http://node', key: 'secret-key-0123456789' }, f as unknown as typeof fetch);
+      const got: [string, unknown][] = [];
+      const stop = c.events(['metrics', 'download'], (t, d) => got.push([t, d]));
+      await vi.waitFor(() => expect(got).toEqual([['metrics', { mj_per_token: 80 }]]));
+      stop();
+      expect(init?.signal?.aborted).toBe(true);
+      expect(urls[0]).toBe('http://node/api/events?types=metrics%2Cdownload');
+      expect(urls.join(' ')).not.toContain('secret-key');
+      expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer secret-key-0123456789');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('sends no Authorization header on the event stream without a key', async () => {
+    let init: RequestInit | undefined;
+    const f = vi.fn(async (_u: string, i?: RequestInit) => { init = i; return sseResponse([]); });
+    const stop = new Client({ url: 'http://node', key: '' }, f as unknown as typeof fetch).events(['node'], () => {});
+    await vi.waitFor(() => expect(f).toHaveBeenCalled());
+    stop();
+    expect(init?.headers).not.toHaveProperty('Authorization');
+  });
+
+  it('moves a key out of the page URL into the tab\'s sessionStorage', async () => {
+    const start = window.location.href;
+    try {
+      sessionStorage.clear();
+      window.history.pushState(null, '', '/network?key=secret-key-0123456789&tab=2#top');
+      expect(await endpoint(window)).toEqual({ url: window.location.origin, key: 'secret-key-0123456789' });
+      expect(window.location.href).not.toContain('secret-key');
+      expect(window.location.pathname + window.location.search + window.location.hash).toBe('/network?tab=2#top');
+      expect(sessionStorage.getItem(keyStore)).toBe('secret-key-0123456789');
+      // A reload (no key in the URL any more) still has it; so does a key given after #.
+      expect((await endpoint(window)).key).toBe('secret-key-0123456789');
+      window.history.replaceState(null, '', '/#key=other-key-0123456789');
+      expect((await endpoint(window)).key).toBe('other-key-0123456789');
+      expect(window.location.href).not.toContain('other-key');
+    } finally {
+      sessionStorage.clear();
+      window.history.replaceState(null, '', start);
+    }
   });
 });

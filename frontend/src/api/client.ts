@@ -1,7 +1,7 @@
 // The one adapter between the interface and the node. In the desktop window the Go binding
 // window.go.main.App.NodeURL() says where the node listens; in a browser the page was served by
 // the node itself. Either way everything goes over the node's HTTP API.
-import { SSEParser } from './sse';
+import { SSEParser, openEventStream } from './sse';
 import type {
   AriaStats, ApiErrorBody, ChatMessage, IDAnswer, LedgerKind, LedgerList, LoadedModel, ModelFile, ModelsResponse, NameAnswer,
   NetworkInfo, Policy, PolicyResponse, Route, RouteAnswer, SamplingSettings, Status, Usage, VerifyResponse,
@@ -22,12 +22,46 @@ export interface Endpoint {
   key: string;
 }
 
-/** endpoint finds the node: the Wails binding when present, else this page's origin. */
+/** keyStore is where the page keeps, for its tab, an API key it was opened with. */
+export const keyStore = 'aria.apiKey';
+
+/**
+ * endpoint finds the node: the Wails binding when present, else this page's origin. A page
+ * opened with its key in the URL (?key= or #key=) moves it out of the URL — history keeps the
+ * address without it — and into the tab's sessionStorage, so that reloads still have it.
+ */
 export async function endpoint(win: Window & WailsWindow = window as Window & WailsWindow): Promise<Endpoint> {
+  const fromURL = takeKeyFromURL(win);
   const bind = win.go?.main?.App;
   if (bind) return bind.NodeURL();
-  const key = new URLSearchParams(win.location.search).get('key') ?? '';
-  return { url: win.location.origin, key };
+  let key = fromURL;
+  try {
+    if (key !== null) win.sessionStorage.setItem(keyStore, key);
+    else key = win.sessionStorage.getItem(keyStore);
+  } catch {
+    // no storage (disabled): the key lasts as long as the page
+  }
+  return { url: win.location.origin, key: key ?? '' };
+}
+
+/** takeKeyFromURL returns the key in the page's URL, if any, and drops it from the URL. */
+function takeKeyFromURL(win: Window): string | null {
+  const u = new URL(win.location.href);
+  const hash = new URLSearchParams(u.hash.slice(1));
+  const key = u.searchParams.get('key') ?? hash.get('key');
+  if (key === null) return null;
+  if (u.searchParams.has('key')) u.searchParams.delete('key');
+  if (hash.has('key')) {
+    hash.delete('key');
+    const h = hash.toString();
+    u.hash = h ? `#${h}` : '';
+  }
+  try {
+    win.history.replaceState(win.history.state, '', u.pathname + u.search + u.hash);
+  } catch {
+    // not a page with history (tests)
+  }
+  return key;
 }
 
 export interface StreamHandlers {
@@ -157,13 +191,23 @@ export class Client {
     h.onDone({ finish, usage, aria });
   }
 
-  /** events subscribes to the node's event stream. */
+  /**
+   * events subscribes to the node's event stream (the given types) and returns the function
+   * that ends the subscription. It reads the stream with fetch, sending the key in the
+   * Authorization header (never in the URL), and reconnects like EventSource.
+   */
   events(types: string[], on: (type: string, data: unknown) => void): () => void {
     const q = new URLSearchParams({ types: types.join(',') });
-    if (this.ep.key) q.set('key', this.ep.key);
-    const es = new EventSource(`${this.ep.url}/api/events?${q}`);
-    for (const t of types) es.addEventListener(t, (e) => on(t, JSON.parse((e as MessageEvent).data)));
-    return () => es.close();
+    const want = new Set(types);
+    return openEventStream(this.f, `${this.ep.url}/api/events?${q}`, {
+      headers: this.headers() as Record<string, string>,
+      onEvent: (ev) => {
+        if (want.has(ev.event)) on(ev.event, JSON.parse(ev.data));
+      },
+      onError: (e, final) => {
+        if (final) console.warn('aria: the event stream gave up:', e);
+      },
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerEntry, LedgerKind, VerifyResponse } from '../api/types';
-import { FakeEventSource, fakeNode, stubEventSource } from '../test-fakes';
+import { FakeEvents, fakeNode } from '../test-fakes';
 import { LedgerPage } from './LedgerPage';
 
 const self = '12D3KooWCM8fT5yaaJMAAmuU9xspDjEuKx1215qYAZ7CLKgpEMSX';
@@ -30,7 +30,7 @@ function node(entries: LedgerEntry[], verify: VerifyResponse = { ok: true, repor
 
 const rows = () => screen.getAllByTestId('ledger-entry').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
 
-beforeEach(stubEventSource);
+beforeEach(() => FakeEvents.reset());
 afterEach(() => vi.unstubAllGlobals());
 
 describe('LedgerPage', () => {
@@ -66,10 +66,10 @@ describe('LedgerPage', () => {
     expect((await screen.findByTestId('ledger-empty')).textContent).toBe('No hop entries.');
 
     entries.push(entry(3, 'hop', { requester: other }));
-    await act(async () => FakeEventSource.emit('ledger', { request_id: 'chatcmpl-3', kind: 'hop' }));
+    await act(() => FakeEvents.emit('ledger', { request_id: 'chatcmpl-3', kind: 'hop' }));
     expect(rows().map((c) => c[1])).toEqual(['hop']);
     unmount(); // a browser allows few connections to one host: leaving the page closes its stream
-    expect(FakeEventSource.open).toHaveLength(0);
+    expect(FakeEvents.open).toHaveLength(0);
   });
 
   it('tells a new user how the first entry appears', async () => {

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NetworkInfo, PeerInfo, Policy } from '../api/types';
-import { FakeEventSource, apiError, fakeNode, stubEventSource } from '../test-fakes';
+import { FakeEvents, apiError, fakeNode } from '../test-fakes';
 import { NetworkPage } from './NetworkPage';
 
 const self = '12D3KooWCM8fT5yaaJMAAmuU9xspDjEuKx1215qYAZ7CLKgpEMSX';
@@ -48,7 +48,7 @@ function node(start: NetworkInfo = network()) {
   });
 }
 
-beforeEach(stubEventSource);
+beforeEach(() => FakeEvents.reset());
 afterEach(() => vi.unstubAllGlobals());
 
 describe('NetworkPage', () => {
@@ -112,20 +112,20 @@ describe('NetworkPage', () => {
     const { unmount } = render(<NetworkPage client={client} />);
     expect((await screen.findByTestId('peers-empty')).textContent).toContain('aria serve --bootstrap');
 
-    act(() => FakeEventSource.emit('peers', [peer(other, true, 41.2)]));
+    await act(() => FakeEvents.emit('peers', [peer(other, true, 41.2)]));
     const rows = screen.getAllByTestId('peer');
     expect(rows).toHaveLength(1);
     const cells = within(rows[0]).getAllByRole('cell').map((c) => c.textContent);
     expect(cells).toEqual(['12D3…bCo7sr', 'bitnet-2b', 'avx2', '41.2', '0.4 ms', '3.20 GB', 'contributing']);
 
-    act(() => FakeEventSource.emit('peers', [peer(other, false, 38), peer(third, true, 12)]));
+    await act(() => FakeEvents.emit('peers', [peer(other, false, 38), peer(third, true, 12)]));
     const now = screen.getAllByTestId('peer').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
     expect(now.map((c) => [c[0], c[3], c[6]])).toEqual([
       ['12D3…bCo7sr', '38.0', 'not contributing'], ['12D3…9HyQ6X', '12.0', 'contributing'],
     ]);
     expect(screen.queryByTestId('peers-empty')).toBeNull();
     unmount(); // leaving the page closes its event stream
-    expect(FakeEventSource.open).toHaveLength(0);
+    expect(FakeEvents.open).toHaveLength(0);
   });
 
   it('says how to join when the node is not on the network', async () => {
@@ -145,10 +145,10 @@ describe('NetworkPage', () => {
     expect((screen.getByTestId('route-pipeline') as HTMLInputElement).checked).toBe(true);
 
     const route = 'local[0,2) → 12D3…bCo7sr[2,4)';
-    act(() => FakeEventSource.emit('route', { request_id: 'r1', route }));
+    await act(() => FakeEvents.emit('route', { request_id: 'r1', route }));
     expect(screen.getByTestId('last-route').textContent).toContain(route);
     expect(screen.getByTestId('last-route').textContent).toContain('Running');
-    act(() => FakeEventSource.emit('route', {
+    await act(() => FakeEvents.emit('route', {
       request_id: 'r1', route, failovers: 0,
       hops: [{ hop: 'local[0,2)', steps: 40, tokens: 45, last_ms: 0.9 }, { hop: '12D3…bCo7sr[2,4)', steps: 40, tokens: 45, last_ms: 3.25 }],
     }));
