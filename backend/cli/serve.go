@@ -44,6 +44,11 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	if err != nil {
 		return node.Config{}, err
 	}
+	if f.apiKey != "" {
+		if err := api.CheckKey(f.apiKey); err != nil {
+			return node.Config{}, usageError{fmt.Errorf("--api-key: %w", err)}
+		}
+	}
 	var lr [2]int
 	if f.layers != "" {
 		if _, err := fmt.Sscanf(f.layers, "%d:%d", &lr[0], &lr[1]); err != nil || lr[0] < 0 || lr[1] <= lr[0] {

@@ -106,3 +106,12 @@ func TestServe(t *testing.T) {
 		})
 	}
 }
+
+// A short API key is refused before anything starts: off loopback it is all that guards the
+// node.
+func TestServeRefusesShortKey(t *testing.T) {
+	code, _, errs := run(t, "", "serve", "--data-dir", t.TempDir(), "--addr", "127.0.0.1:0", "--no-p2p", "--api-key", "short")
+	if code != 2 || !strings.Contains(errs, "--api-key") || !strings.Contains(errs, "16") {
+		t.Fatalf("serve --api-key short: exit %d: %s", code, errs)
+	}
+}

@@ -135,6 +135,11 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		n.models.BaseURL = cfg.HubURL
 	}
 	loopback := api.IsLoopback(cfg.Addr)
+	if cfg.APIKey != "" {
+		if err = api.CheckKey(cfg.APIKey); err != nil {
+			return n, err
+		}
+	}
 	if n.key = cfg.APIKey; !loopback && n.key == "" {
 		if n.key, err = api.LoadOrCreateKey(filepath.Join(cfg.DataDir, "api-key")); err != nil {
 			return n, err
