@@ -1,21 +1,14 @@
 package node
 
 import (
-	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/libp2p/go-libp2p"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/gguf"
-	"github.com/aria-node/aria/inference/model"
 	"github.com/aria-node/aria/inference/synth"
 )
 
@@ -38,57 +31,15 @@ func TestPeerStageDuringModelLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Start(context.Background(), Config{DataDir: dir, Model: a, Addr: "127.0.0.1:0", Threads: 1, P2P: true,
-		P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, NoMDNS: true, NoPortMap: true, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
-	if err := n.SetContributing(true); err != nil {
-		t.Fatal(err)
-	}
-
-	// The peer: a libp2p host and its own engine for embedding and the head.
-	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := h.Connect(ctx, peer.AddrInfo{ID: n.P2P().ID(), Addrs: n.P2P().Host().Addrs()}); err != nil {
-		t.Fatal(err)
-	}
+	n := startPeerNode(t, dir, a)
+	h, ctx := peerOf(t, n)
 	eng, err := inference.Load(a, inference.Options{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	// The node hashes its model in the background; wait until it answers for it.
-	var p *pipeline.Pipeline
 	failed := make(chan pipeline.Hop, 4)
-	for p == nil {
-		p, err = pipeline.Dial(ctx, pipeline.Config{Host: h, Engine: eng, Model: sha, RequestID: "stage-load", Context: 64,
-			Cache: model.CacheF16, MaxFailovers: 1,
-			Replace: func(_ context.Context, hop pipeline.Hop, _ []peer.ID) (pipeline.Hop, error) {
-				failed <- hop
-				return pipeline.Hop{From: hop.From, To: hop.To}, nil // the peer takes the range back
-			}}, pipeline.Route{{Peer: n.P2P().ID(), From: 0, To: eng.Model.HP.NLayer}})
-		if err != nil || len(failed) > 0 {
-			for len(failed) > 0 {
-				<-failed
-			}
-			if p != nil {
-				p.Close(ctx)
-				p = nil
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("no stage on the node: %v", err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	defer p.Close(ctx)
+	p := hopOnNode(t, ctx, h, n, eng, sha, failed)
 	x := make([]float32, eng.Model.HP.NEmbd)
 	pos := 0
 	step := func() error {

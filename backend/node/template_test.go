@@ -1,18 +1,13 @@
 package node
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/libp2p/go-libp2p"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/pipeline"
@@ -50,25 +45,8 @@ func TestPeerGenerateTemplateLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Start(context.Background(), Config{DataDir: dir, Model: mp, Addr: "127.0.0.1:0", Threads: 1, P2P: true,
-		P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, NoMDNS: true, NoPortMap: true, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
-	if err := n.SetContributing(true); err != nil {
-		t.Fatal(err)
-	}
-	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := h.Connect(ctx, peer.AddrInfo{ID: n.P2P().ID(), Addrs: n.P2P().Host().Addrs()}); err != nil {
-		t.Fatal(err)
-	}
+	n := startPeerNode(t, dir, mp)
+	h, ctx := peerOf(t, n)
 	// The node answers for its model once it has hashed it.
 	ask := func(content string) (pipeline.RemoteResult, error) {
 		for {
