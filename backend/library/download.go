@@ -54,6 +54,11 @@ type sidecar struct {
 // MaxAttempts bounds the automatic retries of a dropped connection.
 const MaxAttempts = 6
 
+// MaxUnknownSize caps a download whose size neither the catalogue (an exact size) nor the
+// server (X-Linked-Size, Content-Length) announces: such a download proceeds, hash-verified as
+// always, but fails with ErrTooLarge rather than write more than this to the disk.
+const MaxUnknownSize int64 = 64 << 30
+
 // Download fetches a catalogue model into the directory: to FILE.part (resumed with an HTTP
 // Range request on a later call or after a dropped connection), verified by SHA-256, then
 // renamed. A cancelled ctx keeps the part for resuming; a bad checksum deletes it.
@@ -108,6 +113,10 @@ func (m *Manager) Download(ctx context.Context, id string, progress func(Progres
 		size = e.Size
 	}
 	p.Total = size
+	limit := size // fetch never writes past it
+	if limit <= 0 {
+		limit = MaxUnknownSize
+	}
 	part, side := final+".part", final+".part.json"
 	want := sidecar{URL: url, Size: size, SHA256: sum, ETag: etag}
 	var have sidecar
@@ -133,13 +142,18 @@ func (m *Manager) Download(ctx context.Context, id string, progress func(Progres
 	p.ResumedFrom = off
 	for attempt := 1; ; attempt++ {
 		var restart bool
-		off, restart, err = m.fetch(ctx, url, etag, part, off, h, &p, progress)
+		off, restart, err = m.fetch(ctx, url, etag, part, off, limit, h, &p, progress)
 		if err == nil {
 			break
 		}
 		if restart {
 			h.Reset()
 			continue
+		}
+		if errors.Is(err, ErrTooLarge) {
+			os.Remove(part) // what this server sends is not the announced file
+			os.Remove(side)
+			return fail(err)
 		}
 		var se *statusError
 		if ctx.Err() != nil || errors.As(err, &se) || errors.Is(err, ErrNoSpace) || attempt >= MaxAttempts {
@@ -231,9 +245,10 @@ func hashExisting(part string, h hash.Hash) (int64, error) {
 	return io.Copy(h, f)
 }
 
-// fetch downloads from off to the end, appending to part. restart reports that the server
-// could not resume (the part was truncated and the hash must start over).
-func (m *Manager) fetch(ctx context.Context, url, etag, part string, off int64, h hash.Hash, p *Progress, progress func(Progress)) (int64, bool, error) {
+// fetch downloads from off to the end, appending to part, never past limit bytes: a server
+// sending more fails with ErrTooLarge and the part keeps at most limit bytes. restart reports
+// that the server could not resume (the part was truncated and the hash must start over).
+func (m *Manager) fetch(ctx context.Context, url, etag, part string, off, limit int64, h hash.Hash, p *Progress, progress func(Progress)) (int64, bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return off, false, err
@@ -265,6 +280,12 @@ func (m *Manager) fetch(ctx context.Context, url, etag, part string, off int64, 
 	default:
 		return off, false, errorFromResponse(resp)
 	}
+	tooLarge := fmt.Errorf("%w: the server sent more than the announced %d bytes", ErrTooLarge, limit)
+	if resp.ContentLength > 0 && off+resp.ContentLength > limit {
+		return off, false, fmt.Errorf("%w (its Content-Length says %d from offset %d)", tooLarge, resp.ContentLength, off)
+	}
+	// Read at most one byte more than the rest of the file: enough to tell that there is more.
+	body := io.LimitReader(resp.Body, limit-off+1)
 	f, err := os.OpenFile(part, flags, 0o644)
 	if err != nil {
 		return off, false, err
@@ -276,7 +297,11 @@ func (m *Manager) fetch(ctx context.Context, url, etag, part string, off int64, 
 	t0, done0, last := time.Now(), off, time.Time{}
 	buf := make([]byte, 256<<10)
 	for {
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := body.Read(buf)
+		over := false
+		if rest := limit - off; int64(n) > rest {
+			n, over = int(rest), true
+		}
 		if n > 0 {
 			if _, werr := f.Write(buf[:n]); werr != nil {
 				f.Close()
@@ -298,6 +323,11 @@ func (m *Manager) fetch(ctx context.Context, url, etag, part string, off int64, 
 				}
 				progress(*p)
 			}
+		}
+		if over {
+			f.Close()
+			p.Done = off
+			return off, false, tooLarge
 		}
 		if rerr == io.EOF {
 			break

@@ -59,6 +59,7 @@ var (
 	ErrChecksum   = errors.New("checksum mismatch")
 	ErrNoSpace    = errors.New("not enough disk space")
 	ErrExists     = errors.New("a model with this name already exists")
+	ErrTooLarge   = errors.New("the server sent more than announced")
 )
 
 // Manager manages one models directory. It is safe for concurrent use.
