@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -91,14 +92,16 @@ func (m *Manager) Download(ctx context.Context, id string, progress func(Progres
 	if _, err := os.Stat(final); err == nil {
 		return fail(fmt.Errorf("%w: %s", ErrExists, e.File))
 	}
-	rev := e.Revision
-	if rev == "" {
-		rev = "main"
+	if e.SHA256 != "" && !isHex(e.SHA256, 64) {
+		return fail(fmt.Errorf("the catalogue's sha256 %q is not 64 hexadecimal digits", e.SHA256))
 	}
-	url := fmt.Sprintf("%s/%s/resolve/%s/%s", strings.TrimSuffix(m.BaseURL, "/"), e.Repo, rev, e.File)
+	url := fmt.Sprintf("%s/%s/resolve/%s/%s", strings.TrimSuffix(m.BaseURL, "/"), e.Repo, revisionPath(e.Revision), e.File)
 	size, sum, etag, err := m.probe(ctx, url)
 	if err != nil {
 		return fail(err)
+	}
+	if size > 0 && e.Size > 0 && !e.SizeApproximate && size != e.Size {
+		return fail(fmt.Errorf("the catalogue gives %s as %d bytes but the server announces %d", e.File, e.Size, size))
 	}
 	if e.SHA256 != "" {
 		if sum != "" && !strings.EqualFold(sum, e.SHA256) {
@@ -185,6 +188,28 @@ func (m *Manager) Download(ctx context.Context, id string, progress func(Progres
 		}
 	}
 	return Local{}, fmt.Errorf("download %s: done but not listed", e.File)
+}
+
+// revisionPath is the revision as it goes in a resolve URL: a 40-hex commit as is (the pinned
+// form: the file under a commit cannot change), a branch or tag ("main" when empty) escaped as
+// one path segment, as huggingface_hub does ("refs/pr/1" becomes "refs%2Fpr%2F1").
+func revisionPath(rev string) string {
+	switch {
+	case rev == "":
+		return "main"
+	case isHex(rev, 40):
+		return strings.ToLower(rev)
+	}
+	return url.PathEscape(rev)
+}
+
+// isHex reports whether s is n hexadecimal digits.
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // statusError is an HTTP error answer (not retried).

@@ -21,6 +21,19 @@ import (
 	"github.com/aria-node/aria/inference/synth"
 )
 
+// catalogueJSON is the shipped catalogue. Every downloadable entry should be pinned: a
+// "revision" that is a 40-hex commit of the Hugging Face repository (not a branch such as
+// "main", whose file can be replaced), the file's "sha256" at that commit and its exact
+// "size". The download then refuses a server announcing another hash, verifies the bytes
+// against the pinned hash and never writes past the size.
+//
+// TODO(security): the bitnet-b1.58-2b4t entry still has revision "main" and an empty sha256
+// (the download then trusts the hash Hugging Face announces in X-Linked-Etag). Its commit,
+// SHA-256 and size must be looked up on a networked machine (for instance
+// https://huggingface.co/api/models/microsoft/bitnet-b1.58-2B-4T-gguf/tree/main lists the
+// file's LFS oid, i.e. its SHA-256, and size; the model page's history gives the commit) and
+// filled in; never guessed.
+//
 //go:embed catalogue.json
 var catalogueJSON []byte
 
@@ -31,13 +44,15 @@ type Entry struct {
 	Description string `json:"description"`
 	Repo        string `json:"repo,omitempty"`
 	File        string `json:"file"`
-	Revision    string `json:"revision,omitempty"`
-	Size        int64  `json:"size"`
+	// Revision is a branch, a tag or (pinned) a 40-hex commit; empty means "main".
+	Revision string `json:"revision,omitempty"`
+	Size     int64  `json:"size"`
 	// SizeApproximate marks a size not confirmed from the source; the download uses the size
 	// the server reports.
 	SizeApproximate bool `json:"size_approximate,omitempty"`
-	// SHA256 pins the file's hash; when empty, the download takes the hash Hugging Face computed
-	// at upload (the LFS object id, sent as X-Linked-Etag) and verifies against it.
+	// SHA256 pins the file's hash: a server announcing another is refused before downloading
+	// and the bytes must match it. When empty, the download takes the hash Hugging Face
+	// computed at upload (the LFS object id, sent as X-Linked-Etag) and verifies against it.
 	SHA256    string `json:"sha256"`
 	Synthetic bool   `json:"synthetic,omitempty"`
 }

@@ -54,11 +54,15 @@ type hub struct {
 	fail      int // status for every GET
 	mu        sync.Mutex
 	ranges    []string
+	resolved  []string // paths of the resolve requests
 	gets      int
 }
 
 func (h *hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.Contains(r.URL.Path, "/resolve/") {
+		h.mu.Lock()
+		h.resolved = append(h.resolved, r.URL.Path)
+		h.mu.Unlock()
 		w.Header().Set("X-Linked-Etag", `"`+h.sum+`"`)
 		w.Header().Set("X-Linked-Size", strconv.Itoa(len(h.data)))
 		http.Redirect(w, r, "/cdn/file", http.StatusFound)
