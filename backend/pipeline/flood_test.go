@@ -240,3 +240,54 @@ func TestRateLimitedAnswer(t *testing.T) {
 		t.Fatalf("second request in a minute: %v, want a short rate_limited refusal", err)
 	}
 }
+
+// A peer holding PeerStreams streams open has its next one reset, unanswered; once one of its
+// streams ends, it may open another.
+func TestPeerStreamCap(t *testing.T) {
+	ctx := context.Background()
+	_, sha := testModel(t)
+	srv := newNode(t, nil)
+	a := newHost(t)
+	connect(t, a, srv.h)
+	open := func() (network.Stream, layerMsg, error) {
+		st, err := a.NewStream(ctx, srv.h.ID(), protocol.ID(LayersProtocol))
+		if err != nil {
+			return nil, layerMsg{}, err
+		}
+		_ = st.SetDeadline(time.Now().Add(5 * time.Second))
+		var m layerMsg
+		if err := wire.Write(st, layerMsg{Op: opOpen, Model: sha, From: 0, To: 1, NCtx: 8}); err != nil {
+			return st, m, err
+		}
+		err = wire.NewReader(st, 0).Read(&m)
+		return st, m, err
+	}
+	var held []network.Stream
+	for i := 0; i < DefaultPeerStreams; i++ {
+		st, m, err := open()
+		if err != nil || m.Op != opOK {
+			t.Fatalf("stream %d: %+v, %v", i, m, err)
+		}
+		held = append(held, st)
+	}
+	if st, m, err := open(); err == nil {
+		t.Fatalf("stream over the cap answered %+v", m)
+	} else if st != nil {
+		_ = st.Reset()
+	}
+	_ = held[0].Reset()
+	waitFor(t, func() bool {
+		st, m, err := open()
+		if err != nil {
+			if st != nil {
+				_ = st.Reset()
+			}
+			return false
+		}
+		held[0] = st
+		return m.Op == opOK
+	}, "a stream after one ended")
+	for _, st := range held {
+		_ = st.Close()
+	}
+}
