@@ -57,6 +57,9 @@ const (
 	CodeBadRequest = "bad_request" // malformed or inconsistent message
 	CodeInternal   = "internal"
 	CodeTooLarge   = "too_large" // a frame larger than the stream can need
+	// CodeRateLimited: the peer opened work faster than the policy's per-peer rate; the answer
+	// is short and sent before anything the peer wrote is read.
+	CodeRateLimited = "rate_limited"
 )
 
 // layerMsg is every message of the layers protocol; Op says which fields matter.
@@ -130,7 +133,26 @@ func (e *RemoteError) Error() string {
 // ErrRefused matches a RemoteError whose peer refused the work under its policy.
 var ErrRefused = errors.New("the peer does not take work now")
 
-func (e *RemoteError) Is(target error) bool { return target == ErrRefused && e.Code == CodeRefused }
+// ErrRateLimited matches a RemoteError whose peer refused the work because this node asked too
+// often; it matches ErrRefused too.
+var ErrRateLimited = errors.New("the peer rate-limits this node")
+
+func (e *RemoteError) Is(target error) bool {
+	switch target {
+	case ErrRefused:
+		return e.Code == CodeRefused || e.Code == CodeRateLimited
+	case ErrRateLimited:
+		return e.Code == CodeRateLimited
+	}
+	return false
+}
+
+// RateLimited is what a Gate's refusal implements when the peer asked too often: the server
+// answers it with a short CodeRateLimited frame (policy.RateLimitError implements it).
+type RateLimited interface {
+	error
+	RateLimited() time.Duration // when the peer may ask again
+}
 
 // Gate admits or refuses work for a peer (the contribution policy). release is called when the
 // work ends.

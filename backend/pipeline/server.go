@@ -14,6 +14,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/aria-node/aria/backend/wire"
@@ -39,13 +40,17 @@ type Server struct {
 	MaxContext int
 	// Idle is how long a peer may stay silent before its stage is dropped (default 2 min).
 	Idle time.Duration
-	Log  *slog.Logger
+	// PeerStreams bounds the streams one peer may hold open at once (default 8): a stream
+	// beyond it is reset at once, before anything is read or answered.
+	PeerStreams int
+	Log         *slog.Logger
 
 	ctx     context.Context
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	streams map[network.Stream]struct{}
+	open    map[peer.ID]int     // streams open per peer
 	pools   []*inference.Runner // peers' work; the last is current
 }
 
@@ -79,11 +84,15 @@ func (s *Server) Start() {
 	if s.Idle <= 0 {
 		s.Idle = 2 * time.Minute
 	}
+	if s.PeerStreams <= 0 {
+		s.PeerStreams = DefaultPeerStreams
+	}
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.streams = map[network.Stream]struct{}{}
+	s.open = map[peer.ID]int{}
 	s.Host.SetStreamHandler(protocol.ID(LayersProtocol), s.track(s.handleLayers))
 	if s.Generate != nil {
 		s.Host.SetStreamHandler(protocol.ID(GenerateProtocol), s.track(s.handleGenerate))
@@ -157,20 +166,30 @@ func (s *Server) runner() *inference.Runner {
 	return r
 }
 
+// DefaultPeerStreams is how many streams one peer may hold open at once by default.
+const DefaultPeerStreams = 8
+
+// track registers a stream for Stop and Revoke, and resets it at once, unanswered and unread,
+// when its peer already holds PeerStreams open: a flood costs us no more than the stream.
 func (s *Server) track(h func(network.Stream)) network.StreamHandler {
 	return func(st network.Stream) {
+		p := st.Conn().RemotePeer()
 		s.mu.Lock()
-		if s.streams == nil {
+		if s.streams == nil || s.open[p] >= s.PeerStreams {
 			s.mu.Unlock()
 			_ = st.Reset()
 			return
 		}
 		s.streams[st] = struct{}{}
+		s.open[p]++
 		s.wg.Add(1)
 		s.mu.Unlock()
 		defer func() {
 			s.mu.Lock()
 			delete(s.streams, st)
+			if s.open[p]--; s.open[p] <= 0 {
+				delete(s.open, p)
+			}
 			s.mu.Unlock()
 			s.wg.Done()
 		}()
@@ -192,6 +211,10 @@ const (
 // fills the context once, and only rollbacks re-step a few positions.
 const streamPositionsPerContext = 4
 
+// rateLimitedWrite bounds the time a rate-limited peer's refusal may take to write: a peer that
+// does not read it loses it.
+const rateLimitedWrite = time.Second
+
 // stepLimit bounds the frames of an open stage: a batch of at most inference.MaxBatch positions
 // (the most a coordinator sends in one step, prompt or replay) and never more than the stage
 // holds, of width float32 values each, plus room for the message's other fields.
@@ -201,13 +224,21 @@ func stepLimit(nCtx, width int) int {
 
 // opening admits the peer's work under the policy, before anything it sent is read, then reads
 // the stream's first message (read returns its kind), which must be want. A stream that ends
-// first is reset; a refusal, a wrong or oversized message is answered through fail. When ok,
-// release must be called when the work ends.
-func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string)) (release func(), ok bool) {
+// first is reset; a refusal, a wrong or oversized message is answered through fail. A peer over
+// its rate gets a short CodeRateLimited frame, written with a short deadline, and its stream is
+// closed unread (write is how such a frame is sent). When ok, release must be called when the
+// work ends.
+func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string), write func(code, msg string) error) (release func(), ok bool) {
 	release = func() {}
 	if s.Gate != nil {
 		var err error
 		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
+			if rl, ok := errors.AsType[RateLimited](err); ok {
+				_ = st.SetWriteDeadline(time.Now().Add(rateLimitedWrite))
+				_ = write(CodeRateLimited, "retry after "+rl.RateLimited().Round(time.Millisecond).String())
+				_ = st.Close()
+				return nil, false
+			}
 			fail(CodeRefused, err.Error())
 			return nil, false
 		}
@@ -238,14 +269,21 @@ func (s *Server) handleLayers(st network.Stream) {
 	log := s.Log.With("peer", shortID(peer), "protocol", LayersProtocol)
 	// One buffer under the stream: the readers of the opening and of the steps share it (a
 	// bufio.Reader is reused by bufio.NewReader), so nothing read ahead is lost between them.
-	br := bufio.NewReader(st)
-	r := wire.NewReader(br, openingLimit)
+	write := func(code, msg string) error { return wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg}) }
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		_ = wire.Write(st, layerMsg{Op: opError, Code: code, Err: msg})
+		_ = write(code, msg)
 	}
+	// The readers are made once the peer is admitted: a refusal allocates nothing.
+	var br *bufio.Reader
+	var r *wire.Reader
 	var open layerMsg
-	release, ok := s.opening(st, peer, func() (string, error) { err := r.Read(&open); return open.Op, err }, opOpen, fail)
+	release, ok := s.opening(st, peer, func() (string, error) {
+		br = bufio.NewReader(st)
+		r = wire.NewReader(br, openingLimit)
+		err := r.Read(&open)
+		return open.Op, err
+	}, opOpen, fail, write)
 	if !ok {
 		return
 	}
@@ -386,14 +424,18 @@ func (s *Server) record(rec Record) {
 func (s *Server) handleGenerate(st network.Stream) {
 	defer st.Close()
 	peer := st.Conn().RemotePeer().String()
-	br := bufio.NewReader(st)
-	r := wire.NewReader(br, requestLimit)
+	write := func(code, msg string) error { return wire.Write(st, genMsg{Op: opError, Code: code, Err: msg}) }
 	fail := func(code, msg string) {
 		_ = st.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		_ = wire.Write(st, genMsg{Op: opError, Code: code, Err: msg})
+		_ = write(code, msg)
 	}
+	var br *bufio.Reader
 	var m genMsg
-	release, ok := s.opening(st, peer, func() (string, error) { err := r.Read(&m); return m.Op, err }, opRequest, fail)
+	release, ok := s.opening(st, peer, func() (string, error) {
+		br = bufio.NewReader(st)
+		err := wire.NewReader(br, requestLimit).Read(&m)
+		return m.Op, err
+	}, opRequest, fail, write)
 	if !ok {
 		return
 	}

@@ -21,7 +21,14 @@ var (
 	ErrOutsideHours = fmt.Errorf("%w: outside contribution hours", ErrRefused)
 	ErrOnBattery    = fmt.Errorf("%w: on battery", ErrRefused)
 	ErrBusy         = fmt.Errorf("%w: busy with other peers' jobs", ErrRefused)
+	// ErrPeerShare refuses a peer already running its share of the jobs (see PeerShare) while
+	// slots remain for others; it matches ErrBusy.
+	ErrPeerShare = fmt.Errorf("%w: this peer already runs its share of jobs", ErrBusy)
 )
+
+// PeerShare is how many of max concurrent jobs one peer may hold: half of them, rounded up, so
+// that one peer flooding the node leaves room to another.
+func PeerShare(max int) int { return max - max/2 }
 
 // RateLimitError refuses a peer that asked too often; it may ask again after RetryAfter.
 type RateLimitError struct{ RetryAfter time.Duration }
@@ -29,6 +36,10 @@ type RateLimitError struct{ RetryAfter time.Duration }
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("%v: too many requests, retry after %v", ErrRefused, e.RetryAfter)
 }
+
+// RateLimited says when the peer may ask again: the pipeline server answers an error with this
+// method with a short "rate_limited" frame.
+func (e *RateLimitError) RateLimited() time.Duration { return e.RetryAfter }
 
 // Is makes a RateLimitError match ErrRefused.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRefused }
@@ -72,8 +83,9 @@ type Enforcer struct {
 }
 
 type peerLimiter struct {
-	lim  *rate.Limiter
-	last time.Time
+	lim    *rate.Limiter
+	last   time.Time
+	active int // the peer's jobs running
 }
 
 // New returns an Enforcer of p, or an error if p is invalid.
@@ -180,12 +192,19 @@ func (e *Enforcer) Admit(ctx context.Context, peerID string) (release func(), er
 		r.CancelAt(now) // our being busy should not count against the peer
 		return nil, ErrBusy
 	}
+	if pl.active >= PeerShare(e.p.MaxConcurrent) {
+		r.CancelAt(now)
+		return nil, ErrPeerShare
+	}
 	e.active++
+	pl.active++
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			e.mu.Lock()
 			e.active--
+			pl.active--
+			pl.last = e.now()
 			e.mu.Unlock()
 		})
 	}, nil
@@ -227,7 +246,7 @@ func (e *Enforcer) gate(now time.Time) error {
 	return nil
 }
 
-// prune drops the limiters of peers idle for limiterTTL, at most once per limiterTTL.
+// prune drops the limiters of peers idle for limiterTTL, none running a job, at most once per limiterTTL.
 // The caller holds e.mu.
 func (e *Enforcer) prune(now time.Time) {
 	if now.Sub(e.lastPrune) < limiterTTL {
@@ -235,7 +254,7 @@ func (e *Enforcer) prune(now time.Time) {
 	}
 	e.lastPrune = now
 	for id, pl := range e.peers {
-		if now.Sub(pl.last) >= limiterTTL {
+		if pl.active == 0 && now.Sub(pl.last) >= limiterTTL {
 			delete(e.peers, id)
 		}
 	}

@@ -398,3 +398,66 @@ func supply(t *testing.T, root, name string, attrs map[string]string) {
 		}
 	}
 }
+
+// One peer holds at most its share of the concurrent jobs, half of them rounded up: a peer
+// flooding the node leaves room to another.
+func TestPeerShare(t *testing.T) {
+	for max, want := range map[int]int{1: 1, 2: 1, 3: 2, 4: 2, 16: 8} {
+		if got := policy.PeerShare(max); got != want {
+			t.Errorf("PeerShare(%d) = %d, want %d", max, got, want)
+		}
+	}
+	ctx := context.Background()
+	e, clk := newEnforcer(t, on(func(p *policy.Policy) { p.MaxConcurrent, p.PeerRequestsPerMinute = 4, 100 }), at("12:00"), nil)
+	var rel []func()
+	for i := 0; i < 2; i++ {
+		r, err := e.Admit(ctx, "flood")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel = append(rel, r)
+	}
+	_, err := e.Admit(ctx, "flood")
+	if !errors.Is(err, policy.ErrPeerShare) || !errors.Is(err, policy.ErrBusy) || !errors.Is(err, policy.ErrRefused) {
+		t.Fatalf("third job of one peer: %v, want ErrPeerShare", err)
+	}
+	for i := 0; i < 2; i++ {
+		r, err := e.Admit(ctx, "polite")
+		if err != nil {
+			t.Fatalf("another peer's job %d: %v", i, err)
+		}
+		r()
+	}
+	// A peer running jobs keeps its count across a prune (two minutes of silence).
+	clk.Advance(2 * time.Minute)
+	if r, err := e.Admit(ctx, "other"); err != nil {
+		t.Fatal(err)
+	} else {
+		r()
+	}
+	if _, err := e.Admit(ctx, "flood"); !errors.Is(err, policy.ErrPeerShare) {
+		t.Fatalf("over its share after a prune: %v, want ErrPeerShare", err)
+	}
+	rel[0]()
+	r, err := e.Admit(ctx, "flood")
+	if err != nil {
+		t.Fatalf("after one of its jobs ended: %v", err)
+	}
+	r()
+	rel[1]()
+	if s := e.Status(); s.Active != 0 {
+		t.Fatalf("Active = %d after all releases", s.Active)
+	}
+}
+
+// A rate-limited refusal says when to ask again.
+func TestRateLimitErrorRetry(t *testing.T) {
+	var err error = &policy.RateLimitError{RetryAfter: 3 * time.Second}
+	rl, ok := errors.AsType[interface {
+		error
+		RateLimited() time.Duration
+	}](err)
+	if !ok || rl.RateLimited() != 3*time.Second {
+		t.Fatalf("%v does not say when to ask again", err)
+	}
+}
