@@ -201,7 +201,7 @@ func GenerateWith(ctx context.Context, h host.Host, p peer.ID, modelSHA, request
 	// Every message is a token, a summary or an error: small.
 	r := wire.NewReader(st, openingLimit)
 	timeout := opts.FirstTokenTimeout
-	text := 0
+	text, generated, flushed := 0, 0, false
 	for {
 		var in genMsg
 		deadline := time.Now().Add(timeout)
@@ -221,8 +221,17 @@ func GenerateWith(ctx context.Context, h host.Host, p peer.ID, modelSHA, request
 		timeout = opts.TokenTimeout
 		switch in.Op {
 		case opToken:
-			if req.MaxTokens > 0 && len(res.Tokens) >= req.MaxTokens {
+			// A generation that stops inside a character ends with a flush (ID -1): text, not
+			// a generated token, so it may follow the last one asked for, once.
+			if in.TokenID < 0 {
+				if flushed {
+					return res, fmt.Errorf("peer %s sent a second final flush", shortID(p.String()))
+				}
+				flushed = true
+			} else if flushed || req.MaxTokens > 0 && generated >= req.MaxTokens {
 				return res, fmt.Errorf("peer %s sent more than the %d tokens asked", shortID(p.String()), req.MaxTokens)
+			} else {
+				generated++
 			}
 			if text += len(in.Text); text > opts.MaxText {
 				return res, fmt.Errorf("peer %s sent more than %d bytes of text", shortID(p.String()), opts.MaxText)

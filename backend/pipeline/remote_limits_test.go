@@ -53,6 +53,12 @@ func TestRemoteGenerateLimits(t *testing.T) {
 			}
 			_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 10})
 		}, "tokens", 4},
+		{"tokens after the final flush", 4, func(st network.Stream, req genMsg) {
+			_ = wire.Write(st, genMsg{Op: opToken, TokenID: 1, Text: "a"})
+			_ = wire.Write(st, genMsg{Op: opToken, TokenID: -1, Text: "b"})
+			_ = wire.Write(st, genMsg{Op: opToken, TokenID: 2, Text: "c"})
+			_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 2})
+		}, "tokens", 2},
 		{"text beyond the bound", 100, func(st network.Stream, req genMsg) {
 			for i := range 100 {
 				_ = wire.Write(st, genMsg{Op: opToken, TokenID: int32(i), Text: strings.Repeat("y", 60<<10)})
@@ -136,4 +142,26 @@ func generateWithTimeout(ctx context.Context, h, p host.Host, sha string, req in
 
 func generateCounting(ctx context.Context, h, p host.Host, sha string, req inference.Request, n int) (RemoteResult, error) {
 	return GenerateWith(ctx, h, p.ID(), sha, "r", req, GenerateOptions{PromptTokens: n}, nil)
+}
+
+// A generation that stops inside a character ends with a flush (token -1) after the last token
+// asked for: that is the whole answer, not one token too many (a real node does this; it made
+// every such remote request fall back to this node).
+func TestRemoteGenerateFinalFlush(t *testing.T) {
+	_, sha := testModel(t)
+	coord := newHost(t)
+	liar := lyingGenerator(t, func(st network.Stream, req genMsg) {
+		for i := range 4 {
+			_ = wire.Write(st, genMsg{Op: opToken, TokenID: int32(10 + i), Text: "x"})
+		}
+		_ = wire.Write(st, genMsg{Op: opToken, TokenID: -1, Text: "\ufffd"})
+		_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 4, Finish: "length"})
+	})
+	connect(t, coord, liar)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := generateWithTimeout(ctx, coord, liar, sha, request(4), nil)
+	if err != nil || res.Text != "xxxx\ufffd" || res.FinishReason != "length" {
+		t.Fatalf("result %q (%s), error %v", res.Text, res.FinishReason, err)
+	}
 }
