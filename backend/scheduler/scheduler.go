@@ -1,6 +1,8 @@
-// Package scheduler owns the loaded model and runs generations one at a time, in arrival order,
-// from a bounded queue. The engine's worker pool already uses every core for one generation, so
-// running requests side by side would only slow each of them; a FIFO keeps waiting fair.
+// Package scheduler owns the loaded model and runs generations one at a time from a bounded
+// queue: local requests in arrival order, then peers' requests in arrival order, so lending the
+// CPU never makes this computer's own user wait behind strangers. The engine's worker pool
+// already uses every core for one generation, so running requests side by side would only slow
+// each of them.
 package scheduler
 
 import (
@@ -103,6 +105,7 @@ func (l *loaded) retire() {
 
 type ticket struct {
 	ready chan struct{}
+	peer  bool  // a peer's request: it waits behind every local one
 	err   error // set before ready closes when the scheduler shuts down
 }
 
@@ -119,8 +122,9 @@ func New(cfg Config, obs Observer) *Scheduler {
 	return s
 }
 
-// acquire waits, in arrival order, until the engine is free. A full queue fails at once.
-func (s *Scheduler) acquire(ctx context.Context) error {
+// acquire waits until the engine is free: local requests in arrival order first, then peers'
+// requests in arrival order. A full lane (Config.Queue each) fails at once.
+func (s *Scheduler) acquire(ctx context.Context, peer bool) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -131,11 +135,17 @@ func (s *Scheduler) acquire(ctx context.Context) error {
 		s.mu.Unlock()
 		return nil
 	}
-	if len(s.waiting) >= s.cfg.Queue {
+	lane := 0
+	for _, w := range s.waiting {
+		if w.peer == peer {
+			lane++
+		}
+	}
+	if lane >= s.cfg.Queue {
 		s.mu.Unlock()
 		return ErrBusy
 	}
-	t := &ticket{ready: make(chan struct{})}
+	t := &ticket{ready: make(chan struct{}), peer: peer}
 	s.waiting = append(s.waiting, t)
 	s.mu.Unlock()
 	select {
@@ -170,8 +180,15 @@ func (s *Scheduler) releaseLocked() {
 		s.idle.Broadcast()
 		return
 	}
-	next := s.waiting[0]
-	s.waiting = s.waiting[1:]
+	i := 0 // the first local request, else the first peer's
+	for j, w := range s.waiting {
+		if !w.peer {
+			i = j
+			break
+		}
+	}
+	next := s.waiting[i]
+	s.waiting = append(s.waiting[:i], s.waiting[i+1:]...)
 	close(next.ready) // running stays true: ownership moves to next
 }
 
@@ -185,7 +202,7 @@ func (s *Scheduler) Queued() int {
 // Load loads the model at path, replacing the current one once the running generation ends and
 // the open leases on it (peers' stages) have stopped.
 func (s *Scheduler) Load(ctx context.Context, path string) (ModelInfo, error) {
-	if err := s.acquire(ctx); err != nil {
+	if err := s.acquire(ctx, false); err != nil {
 		return ModelInfo{}, err
 	}
 	defer s.release()
@@ -337,7 +354,12 @@ func NewID(prefix string) string {
 // Generate waits for its turn and runs req on the loaded model, calling onToken for each
 // token. A cancelled ctx removes a waiting request or stops a running one within one token.
 func (s *Scheduler) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
-	return s.GenerateWith(ctx, id, req, nil, onToken)
+	return s.generate(ctx, id, req, nil, onToken, false)
+}
+
+// GeneratePeer is Generate for a peer's whole request: it waits behind every local request.
+func (s *Scheduler) GeneratePeer(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	return s.generate(ctx, id, req, nil, onToken, true)
 }
 
 // LayersFunc makes the layers a request runs on (a pipeline over peers) from the loaded
@@ -348,7 +370,11 @@ type LayersFunc func(ctx context.Context, eng *inference.Engine) (layers inferen
 // session's (nil mk: locally). The engine still embeds, applies the head and samples, in turn
 // with the other requests.
 func (s *Scheduler) GenerateWith(ctx context.Context, id string, req inference.Request, mk LayersFunc, onToken func(inference.Token) error) (inference.Result, error) {
-	if err := s.acquire(ctx); err != nil {
+	return s.generate(ctx, id, req, mk, onToken, false)
+}
+
+func (s *Scheduler) generate(ctx context.Context, id string, req inference.Request, mk LayersFunc, onToken func(inference.Token) error, peer bool) (inference.Result, error) {
+	if err := s.acquire(ctx, peer); err != nil {
 		return inference.Result{}, err
 	}
 	defer s.release()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -176,5 +177,56 @@ func TestStageDuringLoad(t *testing.T) {
 	<-closed
 	if _, err := s.OpenStage(64, 0, info.NLayer, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("stage after Close: %v", err)
+	}
+}
+
+// Peers' requests wait behind every local one: with a generation running and three peers'
+// requests queued, a local request that arrives last runs next, and a full peers' lane does not
+// refuse the local user.
+func TestLocalRequestsFirst(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "m.gguf")
+	if err := synth.Write(p, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	obs := &holdFirst{started: make(chan struct{}), hold: make(chan struct{})}
+	s := New(Config{Queue: 3}, obs)
+	defer s.Close()
+	if _, err := s.Load(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	req := inference.Request{Prompt: "hello", MaxTokens: 1}
+	go s.Generate(context.Background(), "first", req, nil)
+	<-obs.started
+	var mu sync.Mutex
+	var order []string
+	var wg sync.WaitGroup
+	run := func(name string, gen func(context.Context, string, inference.Request, func(inference.Token) error) (inference.Result, error)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := gen(context.Background(), name, req, nil); err == nil {
+				mu.Lock()
+				order = append(order, name)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i, name := range []string{"peer-1", "peer-2", "peer-3"} {
+		run(name, s.GeneratePeer)
+		for s.Queued() != i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if _, err := s.GeneratePeer(context.Background(), "peer-4", req, nil); !errors.Is(err, ErrBusy) {
+		t.Fatalf("a fourth peer's request in a lane of 3: %v, want ErrBusy", err)
+	}
+	run("local", s.Generate)
+	for s.Queued() != 4 {
+		time.Sleep(time.Millisecond)
+	}
+	close(obs.hold)
+	wg.Wait()
+	if want := []string{"local", "peer-1", "peer-2", "peer-3"}; !slices.Equal(order, want) {
+		t.Fatalf("order %v, want %v", order, want)
 	}
 }
