@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/klauspost/cpuid/v2"
 
@@ -39,8 +40,8 @@ type Engine struct {
 	// TemplateErr says why the file's chat template could not be used (Template is nil then).
 	TemplateErr error
 	Pool        *kernels.Pool
-	runner      *Runner       // Pool, shared step by step by sessions and stages
-	renders     chan struct{} // template renders running (see Prepare)
+	runner      *Runner      // Pool, shared step by step by sessions and stages
+	stuck       atomic.Int32 // template renders running past their time limit (see Prepare)
 }
 
 // DefaultThreads is the number of physical cores, bounded by GOMAXPROCS.
@@ -88,7 +89,7 @@ func newEngine(f *gguf.File, opts Options) (*Engine, error) {
 	if threads <= 0 {
 		threads = DefaultThreads()
 	}
-	e := &Engine{File: f, Model: m, Tok: tok, Pool: kernels.NewPool(threads), renders: make(chan struct{}, maxStuckRenders)}
+	e := &Engine{File: f, Model: m, Tok: tok, Pool: kernels.NewPool(threads)}
 	e.runner = &Runner{pool: e.Pool}
 	src, _ := f.String("tokenizer.chat_template")
 	e.Template, e.TemplateErr = chat.New(src, tok.Piece(tok.BOS()), tok.Piece(tok.EOS()))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -42,9 +43,10 @@ func (e *PromptTooLongError) Error() string {
 // Is makes errors.Is(err, ErrPromptTooLong) true for it.
 func (e *PromptTooLongError) Is(target error) bool { return target == ErrPromptTooLong }
 
-// renders bounds the template renders still running after their deadline: the interpreter
-// cannot be stopped, so a template that loops for ever keeps its goroutine; past this many such
-// renders new ones are refused rather than piling up on the CPU.
+// maxStuckRenders bounds the template renders still running after their deadline: the
+// interpreter cannot be stopped, so a template that loops for ever keeps its goroutine; past
+// this many such renders new ones are refused rather than piling up on the CPU. Renders that
+// finish in time, however many run at once, do not count.
 const maxStuckRenders = 2
 
 // Prepare is the one place a request's prompt is made ready to run: the chat template rendered
@@ -75,9 +77,7 @@ func (e *Engine) Prepare(ctx context.Context, req Request, nCtx int, lim Limits)
 }
 
 func (e *Engine) renderBounded(ctx context.Context, req Request, lim Limits) (string, error) {
-	select {
-	case e.renders <- struct{}{}:
-	default:
+	if e.stuck.Load() >= maxStuckRenders {
 		return "", fmt.Errorf("%w: earlier renders of this model's template are still running past their time limit", ErrTemplate)
 	}
 	type out struct {
@@ -85,9 +85,16 @@ func (e *Engine) renderBounded(ctx context.Context, req Request, lim Limits) (st
 		err  error
 	}
 	done := make(chan out, 1)
+	var mu sync.Mutex
+	finished, abandoned := false, false
 	go func() {
-		defer func() { <-e.renders }()
 		text, err := e.RenderChat(req.Messages)
+		mu.Lock()
+		finished = true
+		if abandoned {
+			e.stuck.Add(-1)
+		}
+		mu.Unlock()
 		done <- out{text, err}
 	}()
 	ctx, cancel := context.WithTimeout(ctx, lim.TemplateTimeout)
@@ -102,6 +109,12 @@ func (e *Engine) renderBounded(ctx context.Context, req Request, lim Limits) (st
 		}
 		return o.text, nil
 	case <-ctx.Done():
+		mu.Lock()
+		if !finished {
+			abandoned = true
+			e.stuck.Add(1)
+		}
+		mu.Unlock()
 		if ctx.Err() == context.DeadlineExceeded {
 			return "", fmt.Errorf("%w: rendering took longer than %v", ErrTemplate, lim.TemplateTimeout)
 		}

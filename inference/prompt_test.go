@@ -97,3 +97,29 @@ func TestPrepareContext(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// Renders that finish in time are never refused, however many run at once (only renders past
+// their limit count against the model).
+func TestPrepareConcurrentRenders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.gguf")
+	if err := synth.Write(path, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := inference.Load(path, inference.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		go func() {
+			_, err := e.Prepare(context.Background(), inference.Request{Messages: []chat.Message{{Role: "user", Content: "hi"}}}, 256, inference.Limits{})
+			errs <- err
+		}()
+	}
+	for i := 0; i < 16; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("render %d: %v", i, err)
+		}
+	}
+}

@@ -222,7 +222,8 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			Threads: n.policy.Threads, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
 				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
 		n.srv = srv
-		svc("pipeline", func(ctx context.Context) error { srv.Start(); <-ctx.Done(); srv.Stop(); return nil })
+		srv.Start() // before Start returns: peers are served, and policy changes reach its streams
+		svc("pipeline", func(ctx context.Context) error { <-ctx.Done(); srv.Stop(); return nil })
 		svc("p2p", func(ctx context.Context) error { <-ctx.Done(); return n.p2p.Close() })
 		cfg.Log.Info("peer started", "peer", n.p2p.ID().String(), "addrs", strings.Join(n.p2p.Addrs(), " "))
 	}

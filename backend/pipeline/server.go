@@ -91,8 +91,10 @@ func (s *Server) Start() {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.mu.Lock()
 	s.streams = map[network.Stream]struct{}{}
 	s.open = map[peer.ID]int{}
+	s.mu.Unlock()
 	s.Host.SetStreamHandler(protocol.ID(LayersProtocol), s.track(s.handleLayers))
 	if s.Generate != nil {
 		s.Host.SetStreamHandler(protocol.ID(GenerateProtocol), s.track(s.handleGenerate))
