@@ -277,11 +277,17 @@ func (n *Node) refreshLoop() {
 	}
 }
 
-// Holders are the contributing peers that hold layers [from, to) of the model with this SHA-256
-// (to < 0: up to its last layer; from < 0: any part of it), except the excluded ones.
+// Holders are the connected contributing peers that hold layers [from, to) of the model with
+// this SHA-256 (see Holding).
 func (n *Node) Holders(sha string, from, to int, exclude []peer.ID) []PeerInfo {
+	return Holding(n.Peers(), sha, from, to, exclude)
+}
+
+// Holding are the contributing peers among peers that hold layers [from, to) of the model with
+// this SHA-256 (to < 0: up to its last layer; from < 0: any part of it), except the excluded ones.
+func Holding(peers []PeerInfo, sha string, from, to int, exclude []peer.ID) []PeerInfo {
 	var out []PeerInfo
-	for _, p := range n.Peers() {
+	for _, p := range peers {
 		m, ok := p.HasModel(sha)
 		if !ok || !p.Caps.Contributing || slices.Contains(exclude, p.ID) {
 			continue

@@ -183,22 +183,7 @@ type fakePeers struct {
 }
 
 func (f *fakePeers) Holders(sha string, from, to int, exclude []peer.ID) []p2p.PeerInfo {
-	var out []p2p.PeerInfo
-	for _, p := range f.infos {
-		m, ok := p.HasModel(sha)
-		if !ok || !p.Caps.Contributing || slices.Contains(exclude, p.ID) {
-			continue
-		}
-		hi := to
-		if hi < 0 {
-			hi = m.Layers
-		}
-		if from >= 0 && (m.From > from || m.To < hi) {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
+	return p2p.Holding(f.infos, sha, from, to, exclude)
 }
 
 func (f *fakePeers) FindHolders(_ context.Context, sha string) {
