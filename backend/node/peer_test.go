@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
@@ -46,11 +47,29 @@ func peerOf(t *testing.T, n *Node) (host.Host, context.Context) {
 	return h, ctx
 }
 
-// hopOnNode is a pipeline from peer h whose one hop holds every layer on n; a failed hop is
-// reported on failed and taken back by h. It waits until n, which hashes its model in the
-// background, serves it.
-func hopOnNode(t *testing.T, ctx context.Context, h host.Host, n *Node, eng *inference.Engine, sha string, failed chan pipeline.Hop) *pipeline.Pipeline {
+// hop is a peer's pipeline whose one hop holds every layer of a node's model.
+type hop struct {
+	*pipeline.Pipeline
+	eng    *inference.Engine // the peer's own copy, for embedding and the head
+	ctx    context.Context
+	failed chan pipeline.Hop // hops that failed over (the peer takes the range back)
+}
+
+// hopOnNode connects a new peer to n, which serves the model at mp, and opens a hop on n. It
+// waits until n, which hashes its model in the background, serves it.
+func hopOnNode(t *testing.T, n *Node, mp string) hop {
 	t.Helper()
+	sha, err := library.SumFile(mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, ctx := peerOf(t, n)
+	eng, err := inference.Load(mp, inference.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	failed := make(chan pipeline.Hop, 8)
 	for {
 		p, err := pipeline.Dial(ctx, pipeline.Config{Host: h, Engine: eng, Model: sha, RequestID: t.Name(), Context: 64,
 			Cache: model.CacheF16, MaxFailovers: 1,
@@ -60,7 +79,7 @@ func hopOnNode(t *testing.T, ctx context.Context, h host.Host, n *Node, eng *inf
 			}}, pipeline.Route{{Peer: n.P2P().ID(), From: 0, To: eng.Model.HP.NLayer}})
 		if err == nil && len(failed) == 0 {
 			t.Cleanup(func() { p.Close(context.Background()) })
-			return p
+			return hop{Pipeline: p, eng: eng, ctx: ctx, failed: failed}
 		}
 		for len(failed) > 0 {
 			<-failed

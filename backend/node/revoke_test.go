@@ -4,9 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aria-node/aria/backend/library"
-	"github.com/aria-node/aria/backend/pipeline"
-	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/synth"
 )
@@ -19,19 +16,9 @@ func TestContributingOffStopsOpenStreams(t *testing.T) {
 	if err := synth.Write(mp, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 12}); err != nil {
 		t.Fatal(err)
 	}
-	sha, err := library.SumFile(mp)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := startPeerNode(t, dir, mp)
-	h, ctx := peerOf(t, n)
-	eng, err := inference.Load(mp, inference.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	failed := make(chan pipeline.Hop, 8)
-	p := hopOnNode(t, ctx, h, n, eng, sha, failed)
+	hp := hopOnNode(t, n, mp)
+	p, eng, ctx, failed := hp.Pipeline, hp.eng, hp.ctx, hp.failed
 	x := make([]float32, eng.Model.HP.NEmbd)
 	step := func() {
 		t.Helper()

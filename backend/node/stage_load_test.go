@@ -5,9 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aria-node/aria/backend/library"
-	"github.com/aria-node/aria/backend/pipeline"
-	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/gguf"
 	"github.com/aria-node/aria/inference/synth"
 )
@@ -27,19 +24,9 @@ func TestPeerStageDuringModelLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sha, err := library.SumFile(a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := startPeerNode(t, dir, a)
-	h, ctx := peerOf(t, n)
-	eng, err := inference.Load(a, inference.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	failed := make(chan pipeline.Hop, 4)
-	p := hopOnNode(t, ctx, h, n, eng, sha, failed)
+	hp := hopOnNode(t, n, a)
+	p, eng, ctx, failed := hp.Pipeline, hp.eng, hp.ctx, hp.failed
 	x := make([]float32, eng.Model.HP.NEmbd)
 	pos := 0
 	step := func() error {
