@@ -16,10 +16,6 @@ import (
 	"github.com/aria-node/aria/inference/synth"
 )
 
-// LoopingTemplate renders "Hello" (the probe at load time) at once, and runs for hours in little
-// memory when a message says "loop": a model file is code the node runs.
-const LoopingTemplate = `{% for m in messages %}{% if m['content'] == 'loop' %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}{{ m['content'] }}{% endfor %}`
-
 // A chat template that loops for ever fails within its time limit with ErrTemplate, and a model
 // whose template is stuck refuses further renders instead of stacking goroutines on the CPU.
 func TestPrepareBoundsTemplate(t *testing.T) {
@@ -34,7 +30,7 @@ func TestPrepareBoundsTemplate(t *testing.T) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "loop.gguf")
-	if err := synth.Write(path, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1, ChatTemplate: LoopingTemplate}); err != nil {
+	if err := synth.Write(path, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 1, ChatTemplate: synth.LoopingTemplate}); err != nil {
 		t.Fatal(err)
 	}
 	e, err := inference.Load(path, inference.Options{Threads: 1})

@@ -17,10 +17,6 @@ import (
 	"github.com/aria-node/aria/inference/synth"
 )
 
-// loopingTemplate renders the probe at load at once and runs for hours, in little memory, on a
-// message saying "loop".
-const loopingTemplate = `{% for m in messages %}{% if m['content'] == 'loop' %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}{{ m['content'] }}{% endfor %}`
-
 // A peer's /aria/generate request is prepared under the same limit as the API's: a chat template
 // that never finishes fails the request within the limit (before, it rendered with no limit
 // while holding the scheduler, and the node answered nothing more), the API's requests go on,
@@ -38,7 +34,7 @@ func TestPeerGenerateTemplateLimit(t *testing.T) {
 	}
 	dir := t.TempDir()
 	mp := filepath.Join(dir, "loop.gguf")
-	if err := synth.Write(mp, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 6, ChatTemplate: loopingTemplate}); err != nil {
+	if err := synth.Write(mp, synth.Options{Shape: synth.Shapes["tiny"], Type: gguf.TypeTQ2_0, Seed: 6, ChatTemplate: synth.LoopingTemplate}); err != nil {
 		t.Fatal(err)
 	}
 	sha, err := library.SumFile(mp)

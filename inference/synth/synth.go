@@ -62,6 +62,10 @@ type Options struct {
 	ChatTemplate string
 }
 
+// LoopingTemplate is a hostile chat template for tests: it renders the probe made at load time
+// at once, and runs for hours in little memory when a message says "loop".
+const LoopingTemplate = `{% for m in messages %}{% if m['content'] == 'loop' %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}{{ m['content'] }}{% endfor %}`
+
 // WeightTypes maps the command-line names to types.
 var WeightTypes = map[string]gguf.Type{
 	"f32": gguf.TypeF32, "f16": gguf.TypeF16, "bf16": gguf.TypeBF16, "q8_0": gguf.TypeQ8_0,
