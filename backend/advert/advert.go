@@ -165,7 +165,7 @@ func (a *Advert) MsPerLayer() float64 {
 // probe times a few decode steps of the loaded layers, so that the node advertises its speed per
 // layer before it has run a request (route planning shares layers by it).
 func (a *Advert) probe(ctx context.Context, info scheduler.ModelInfo) (float64, error) {
-	st, err := a.cfg.Sched.OpenStage(16, info.From, info.To, nil)
+	st, err := a.cfg.Sched.OpenStage(16, info.From, info.To, a.cfg.Sched.Cache(), nil)
 	if err != nil {
 		return 0, err
 	}

@@ -170,11 +170,20 @@ func (a *App) removeModel(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, NameAnswer{Name: name})
 }
 
-func (a *App) network(w http.ResponseWriter, _ *http.Request) {
+func (a *App) network(w http.ResponseWriter, r *http.Request) {
 	out := NetworkInfo{PeerID: a.Self.String(), Route: a.Router.Route(), Addrs: []string{}, Peers: []p2p.PeerInfo{},
-		Policy: a.Policy.Policy(), Contribution: a.Policy.Status(), Joined: a.P2P != nil}
+		Policy: a.Policy.Policy(), Contribution: a.Policy.Status(), Joined: a.P2P != nil, Liars: []Liar{}}
 	if a.P2P != nil {
 		out.Addrs, out.Peers = a.P2P.Addrs(), a.P2P.Peers()
+	}
+	ev, err := a.Ledger.EvidenceList(r.Context())
+	if err != nil {
+		WriteError(w, http.StatusInternalServerError, "ledger_error", "", err.Error())
+		return
+	}
+	for _, e := range ev {
+		out.Liars = append(out.Liars, Liar{At: e.At.UnixMilli(), Claimed: e.Claimed, Computed: e.Computed, Evidence: e.ID,
+			LayerFrom: e.LayerFrom, LayerTo: e.LayerTo, Peer: e.Peer.String(), Pos: e.Pos, RequestID: e.RequestID})
 	}
 	out.LastRoute, out.LastHops = a.Router.Last()
 	WriteJSON(w, http.StatusOK, out)

@@ -50,10 +50,26 @@ type NetworkInfo struct {
 	Joined       bool                `json:"joined"` // the libp2p peer runs
 	LastHops     []pipeline.HopStats `json:"last_hops"`
 	LastRoute    string              `json:"last_route"`
-	PeerID       string              `json:"peer_id"`
-	Peers        []p2p.PeerInfo      `json:"peers"`
-	Policy       policy.Policy       `json:"policy"`
-	Route        string              `json:"route"` // local, remote or pipeline
+	// Liars are the peers caught returning wrong work, with the proof kept in the ledger; no
+	// route uses them.
+	Liars  []Liar         `json:"liars"`
+	PeerID string         `json:"peer_id"`
+	Peers  []p2p.PeerInfo `json:"peers"`
+	Policy policy.Policy  `json:"policy"`
+	Route  string         `json:"route"` // local, remote or pipeline
+}
+
+// Liar is one piece of evidence against a peer (backend/ledger/evidence.go).
+type Liar struct {
+	At        int64  `json:"at"`       // unix ms
+	Claimed   string `json:"claimed"`  // SHA-256 the peer signed for the position
+	Computed  string `json:"computed"` // SHA-256 this node computed from the same inputs
+	Evidence  int64  `json:"evidence"` // the evidence's number in the ledger
+	LayerFrom int64  `json:"layer_from"`
+	LayerTo   int64  `json:"layer_to"`
+	Peer      string `json:"peer"`
+	Pos       int64  `json:"pos"`
+	RequestID string `json:"request_id"`
 }
 
 // RouteAnswer is the answer of PUT /api/network.

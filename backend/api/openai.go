@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/chat"
@@ -82,6 +83,9 @@ type params struct {
 	PresencePenalty     *float64        `json:"presence_penalty"`
 	FrequencyPenalty    *float64        `json:"frequency_penalty"`
 	N                   *int            `json:"n"`
+	// Verify "full" re-executes every peer's share of a pipelined request before the answer
+	// ends ("sample", the default: a sample of all requests is).
+	Verify string `json:"verify"`
 }
 
 type streamOptions struct {
@@ -142,6 +146,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 func (p *params) sampling() (inference.Request, error) {
 	var req inference.Request
 	sp := sample.Params{Temperature: 1, TopP: 1, RepeatPenalty: 1}
+	if p.Verify != "" && p.Verify != "sample" && p.Verify != "full" {
+		return req, bad("verify", "verify must be \"sample\" or \"full\", not %q", p.Verify)
+	}
 	if p.N != nil && *p.N != 1 {
 		return req, bad("n", "n must be 1 (ARIA generates one choice per request)")
 	}
@@ -370,6 +377,8 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 		return Usage{PromptTokens: res.PromptTokens, CompletionTokens: len(res.Tokens), TotalTokens: res.PromptTokens + len(res.Tokens)}
 	}
 	chatAPI := object == "chat.completion"
+	audit := &route.AuditReport{Full: p.Verify == "full"}
+	ctx = route.WithAudit(ctx, audit)
 	if !p.Stream {
 		res, err := h.o.Backend.Generate(ctx, id, req, nil)
 		if err != nil {
@@ -381,11 +390,11 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 		if chatAPI {
 			WriteJSON(w, http.StatusOK, ChatCompletion{ID: id, Object: object, Created: created, Model: info.ID,
 				Choices: []ChatChoice{{FinishReason: res.FinishReason, Message: ChatMessage{Role: "assistant", Content: res.Text}}},
-				Usage:   usage(res), Aria: h.extra(id, res)})
+				Usage:   usage(res), Aria: h.extra(id, res, audit)})
 		} else {
 			WriteJSON(w, http.StatusOK, Completion{ID: id, Object: object, Created: created, Model: info.ID,
 				Choices: []CompletionChoice{{FinishReason: res.FinishReason, Text: res.Text}},
-				Usage:   usage(res), Aria: h.extra(id, res)})
+				Usage:   usage(res), Aria: h.extra(id, res, audit)})
 		}
 		return
 	}
@@ -448,20 +457,26 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	includeUsage := p.StreamOptions != nil && p.StreamOptions.IncludeUsage
 	var final *Aria
 	if !includeUsage {
-		a := h.extra(id, res)
+		a := h.extra(id, res, audit)
 		final = &a
 	}
 	_ = send(&piece{finish: &res.FinishReason}, final, nil)
 	if includeUsage {
-		a, u := h.extra(id, res), usage(res)
+		a, u := h.extra(id, res, audit), usage(res)
 		_ = send(nil, &a, &u)
 	}
 	sse.done()
 }
 
 // extra is the "aria" object: speeds from the engine, energy from the meter when there is one.
-func (h *Handler) extra(id string, res inference.Result) Aria {
+func (h *Handler) extra(id string, res inference.Result, audit *route.AuditReport) Aria {
 	a := Aria{PromptTokensPerS: res.PromptPerSec, TokensPerS: res.GeneratePerSec}
+	if audit.Full || audit.Hops > 0 {
+		a.Audit = &Audit{Full: audit.Full, Hops: audit.Hops, Positions: audit.Positions, Caught: []string{}}
+		for _, p := range audit.Caught {
+			a.Audit.Caught = append(a.Audit.Caught, p.String())
+		}
+	}
 	if h.o.Meter != nil {
 		if r, ok := h.o.Meter.Report(id); ok {
 			a.Energy = &Energy{MJPerToken: r.MJPerToken, EnergyMJ: r.EnergyMJ, EnergyKind: r.EnergyKind, EnergyDetail: r.EnergyDetail}

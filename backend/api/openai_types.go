@@ -44,8 +44,20 @@ type Energy struct {
 // metered the request, its energy.
 type Aria struct {
 	*Energy
+	// Audit is present when peers' work on the request was re-executed (or "verify": "full"
+	// asked for it).
+	Audit            *Audit  `json:"audit,omitempty"`
 	PromptTokensPerS float64 `json:"prompt_tokens_per_s"`
 	TokensPerS       float64 `json:"tokens_per_s"`
+}
+
+// Audit says how much of the peers' work on a pipelined request this node re-executed, and who
+// was caught returning wrong hidden states.
+type Audit struct {
+	Caught    []string `json:"caught"`    // peer IDs
+	Full      bool     `json:"full"`      // every peer's hop was re-executed
+	Hops      int      `json:"hops"`      // peers' hops re-executed
+	Positions int      `json:"positions"` // positions re-executed, summed over the hops
 }
 
 // ChatMessage is the assistant's message of a chat completion.

@@ -3,11 +3,13 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/bench"
 	"github.com/aria-node/aria/inference/model"
@@ -18,7 +20,10 @@ func benchCmd(stdio IO) *cobra.Command {
 	var threads int
 	var asJSON, quiet bool
 	var cache, cpuProfile string
-	var pipeNodes, streams int
+	var pipeNodes, streams, trials, honest, maxRequests int
+	var verify bool
+	var liar string
+	var share float64
 	c := &cobra.Command{
 		Use:   "bench MODEL.gguf [-p 512] [-n 128] [--threads N] [--pipeline N] [--json]",
 		Short: "Measure prompt processing and generation speed against this machine's memory bandwidth",
@@ -32,6 +37,17 @@ splits the layers over them, and measures generation through the pipeline agains
 stream and for --streams concurrent streams, checking that the tokens are identical.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if verify {
+				if pipeNodes < 3 {
+					return usageError{fmt.Errorf("--verify needs --pipeline 3 or more (a coordinator, an honest peer and a liar)")}
+				}
+				rate, err := parseLiar(liar)
+				if err != nil {
+					return usageError{err}
+				}
+				return benchVerify(cmd, stdio, args[0], route.VerifyBenchOptions{Nodes: pipeNodes, Threads: threads, Prompt: o.Prompt,
+					Gen: o.Gen, Trials: trials, Liar: rate, Honest: honest, Share: share, MaxRequests: maxRequests}, asJSON, quiet)
+			}
 			if pipeNodes > 0 {
 				return benchPipeline(cmd, stdio, args[0], pipeline.BenchOptions{Nodes: pipeNodes, Threads: threads,
 					Prompt: o.Prompt, Gen: o.Gen, Streams: streams}, asJSON, quiet)
@@ -83,6 +99,12 @@ stream and for --streams concurrent streams, checking that the tokens are identi
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (go tool pprof)")
 	f.IntVar(&pipeNodes, "pipeline", 0, "measure a pipeline over N nodes on loopback against one node")
 	f.IntVar(&streams, "streams", 0, "concurrent streams of the pipeline's aggregate test (default: N)")
+	f.BoolVar(&verify, "verify", false, "with --pipeline: measure how audits catch a peer that returns wrong hidden states")
+	f.StringVar(&liar, "liar", "every", "with --verify: the liar perturbs every hop, or this share of its hops (0.1)")
+	f.IntVar(&trials, "trials", 20, "with --verify: trials, each on a fresh router until the liar is caught")
+	f.IntVar(&honest, "honest", 1000, "with --verify: requests with every peer honest (false positives, overhead)")
+	f.IntVar(&maxRequests, "max-requests", 1000, "with --verify: requests after which a trial gives up")
+	f.Float64Var(&share, "audit", route.DefaultAuditShare, "with --verify: the router's audit share of the routes' layer time")
 	return c
 }
 
@@ -114,6 +136,54 @@ func runs(x []float64) string {
 		s += fmt.Sprintf("%.2f", v)
 	}
 	return s
+}
+
+// parseLiar reads --liar: "every", or the share of hops that lie.
+func parseLiar(s string) (float64, error) {
+	if s == "every" {
+		return 1, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 || v > 1 {
+		return 0, fmt.Errorf("--liar %q: want every or a share in (0, 1]", s)
+	}
+	return v, nil
+}
+
+func benchVerify(cmd *cobra.Command, stdio IO, path string, o route.VerifyBenchOptions, asJSON, quiet bool) error {
+	if !cmd.Flags().Changed("n-prompt") {
+		o.Prompt = 16
+	}
+	if !cmd.Flags().Changed("n-gen") {
+		o.Gen = 16
+	}
+	if o.Share == 0 {
+		o.Share = -1 // --audit 0: no audits
+	}
+	if !quiet {
+		o.Progress = func(s string) { fmt.Fprintln(stdio.Err, "bench:", s) }
+	}
+	r, err := route.VerifyBench(cmd.Context(), path, o)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if err := printJSON(stdio.Out, r); err != nil {
+			return err
+		}
+	} else {
+		w := stdio.Out
+		fmt.Fprintf(w, "model            %s\n", r.Model)
+		fmt.Fprintf(w, "route            %s (%d nodes on loopback; the last peer lies on %.0f %% of its hops)\n", r.Route, r.Nodes, 100*r.Liar)
+		fmt.Fprintf(w, "trials           %d, liar caught in %d, after %.1f requests (median)\n", r.Trials, r.Caught, r.RequestsToCatch)
+		fmt.Fprintf(w, "false positives  %d (trials and %d honest requests)\n", r.FalsePositives, r.HonestRequests)
+		fmt.Fprintf(w, "verify overhead  %.3f of the routes' layer time (audit share %.2f, %d hops re-executed)\n", r.VerifyOverhead, r.AuditShare, r.AuditedHops)
+		fmt.Fprintf(w, "identical output: %v\n", r.IdenticalText)
+	}
+	if !r.IdenticalText {
+		return fmt.Errorf("the pipeline's tokens differ from one node's")
+	}
+	return nil
 }
 
 func benchPipeline(cmd *cobra.Command, stdio IO, path string, o pipeline.BenchOptions, asJSON, quiet bool) error {

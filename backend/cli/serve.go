@@ -12,6 +12,7 @@ import (
 
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/node"
+	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/inference/model"
 )
 
@@ -19,7 +20,7 @@ import (
 type serveFlags struct {
 	model, addr, apiKey, dataDir, cache string
 	threads, ctx, queue                 int
-	watts                               float64
+	watts, audit                        float64
 	listen, bootstrap, allowedHosts     []string
 	noP2P, noMDNS, dhtServer            bool
 	capsInterval                        time.Duration
@@ -55,10 +56,16 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 			return node.Config{}, usageError{fmt.Errorf("--layers %q: want FROM:TO with 0 ≤ FROM < TO", f.layers)}
 		}
 	}
+	if f.audit < 0 || f.audit > 1 {
+		return node.Config{}, usageError{fmt.Errorf("--audit %v: want a share between 0 and 1", f.audit)}
+	}
+	if f.audit == 0 {
+		f.audit = -1 // none: the node's 0 means the default
+	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, AllowedHosts: f.allowedHosts, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
-		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route,
+		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route, AuditShare: f.audit,
 		CapsInterval: f.capsInterval, LayerRange: lr}, nil
 }
 
@@ -133,6 +140,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.BoolVar(&f.noMDNS, "no-mdns", false, "no LAN discovery")
 	fl.BoolVar(&f.dhtServer, "dht-server", false, "answer DHT queries even before this node is known to be reachable (bootstrap nodes)")
 	fl.StringVar(&f.route, "route", "local", "where requests run: local, remote (on a peer) or pipeline (layers split over peers)")
+	fl.Float64Var(&f.audit, "audit", route.DefaultAuditShare, "share of pipelined requests' layer time spent re-executing peers' work to catch wrong results (0: none)")
 	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
 	_ = fl.MarkHidden("caps-interval") // for tests
 	fl.StringVar(&f.layers, "layers", "", "load only layers FROM:TO of the model and serve them as a hop of other nodes' pipelines (for a model too large for one machine)")

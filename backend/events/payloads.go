@@ -12,6 +12,7 @@ const (
 	TypePolicy     = "policy"
 	TypeRoute      = "route"
 	TypeLedger     = "ledger"
+	TypeLiar       = "liar"
 )
 
 // Payload is an event payload that knows its event type.
@@ -64,6 +65,20 @@ type Route struct {
 	RequestID string `json:"request_id"`
 	Route     string `json:"route"`
 }
+
+// Liar says that a peer was caught returning wrong hidden states: re-executing its hop of a
+// request gave other bits than it signed. It leaves every route.
+type Liar struct {
+	Claimed   string `json:"claimed"`  // SHA-256 the peer signed for the position
+	Computed  string `json:"computed"` // SHA-256 this node computed
+	Layers    [2]int `json:"layers"`   // the hop's layer range [from, to)
+	Peer      string `json:"peer"`
+	Pos       int    `json:"pos"`
+	RequestID string `json:"request_id"`
+}
+
+// EventType is TypeLiar.
+func (Liar) EventType() string { return TypeLiar }
 
 // EventType is TypeToken.
 func (Token) EventType() string { return TypeToken }

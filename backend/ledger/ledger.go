@@ -92,6 +92,23 @@ var migrations = []string{
 		hash TEXT NOT NULL,
 		sig BLOB NOT NULL
 	);`,
+	// 2: proof of peers' wrong work (evidence.go).
+	`CREATE TABLE evidence (
+		id INTEGER PRIMARY KEY,
+		at INTEGER NOT NULL,
+		peer TEXT NOT NULL,
+		request_id TEXT NOT NULL,
+		model_sha256 TEXT NOT NULL,
+		layer_from INTEGER NOT NULL,
+		layer_to INTEGER NOT NULL,
+		pos INTEGER NOT NULL,
+		claimed TEXT NOT NULL,
+		computed TEXT NOT NULL,
+		claim BLOB NOT NULL,
+		sig BLOB NOT NULL,
+		inputs BLOB
+	);
+	CREATE INDEX evidence_peer ON evidence (peer);`,
 }
 
 // Ledger is an open ledger file. Its methods are safe for concurrent use; appends are serialised.
@@ -159,8 +176,8 @@ func OpenReadOnly(ctx context.Context, path string) (*Ledger, error) {
 		return nil, err
 	}
 	v, err := l.version(ctx)
-	if err == nil && v != len(migrations) {
-		err = fmt.Errorf("%w: schema version %d, this program reads %d", ErrNotLedger, v, len(migrations))
+	if err == nil && (v < 1 || v > len(migrations)) {
+		err = fmt.Errorf("%w: schema version %d, this program reads 1 to %d", ErrNotLedger, v, len(migrations))
 	}
 	if err == nil {
 		err = l.loadOwner(ctx)

@@ -70,6 +70,9 @@ type Config struct {
 	DHTServer  bool // answer DHT queries even when not known to be reachable (bootstrap nodes)
 	NoPortMap  bool
 	Route      string // local (default), remote or pipeline
+	// AuditShare is the share of pipelined routes' layer time spent re-executing peers' hops to
+	// catch wrong work (0: route.DefaultAuditShare; negative: only when a request asks).
+	AuditShare float64
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
 }
@@ -186,8 +189,15 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	ad := advert.New(advert.Config{Sched: n.sched, P2P: n.p2p, ModelsDir: cfg.ModelsDir(), Version: cfg.Version, Log: cfg.Log,
 		Threads: n.policy.Threads, Contributing: func() bool { return n.policy.Status().Contributing },
 		TokensPerSec: func() float64 { return n.router.LastTokensPerSec() }})
+	ev, err := n.ledger.EvidenceList(ctx)
+	if err != nil {
+		return n, err
+	}
 	rc := route.Config{Self: n.id, Engine: n.sched, Ledger: n.ledger, Publish: n.bus.Publish, ModelSHA: ad.LoadedSHA,
-		Meter: n.meter, MsPerLayer: ad.MsPerLayer, Cache: cfg.Cache, Route: cfg.Route, Log: cfg.Log}
+		Meter: n.meter, MsPerLayer: ad.MsPerLayer, Cache: cfg.Cache, Route: cfg.Route, Log: cfg.Log, AuditShare: cfg.AuditShare}
+	for _, e := range ev {
+		rc.Liars = append(rc.Liars, e.Peer) // caught before: they stay out of every route
+	}
 	if n.p2p != nil {
 		rc.Peers = route.Net{P2P: n.p2p}
 	}

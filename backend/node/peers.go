@@ -7,6 +7,7 @@ import (
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
 )
 
 // stages gives peers leased stages of the loaded model when it is the model they ask for.
@@ -26,11 +27,11 @@ func (s stages) Holds(sha string) error {
 	return nil
 }
 
-func (s stages) OpenStage(sha string, nCtx, from, to int, r *inference.Runner) (pipeline.Stage, error) {
+func (s stages) OpenStage(sha string, nCtx, from, to int, cache model.CacheType, r *inference.Runner) (pipeline.Stage, error) {
 	if err := s.Holds(sha); err != nil {
 		return nil, err
 	}
-	st, err := s.sched.OpenStage(nCtx, from, to, r)
+	st, err := s.sched.OpenStage(nCtx, from, to, cache, r)
 	if err != nil {
 		return nil, err // not a nil *Stage in an interface
 	}

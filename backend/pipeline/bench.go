@@ -139,7 +139,7 @@ func Bench(ctx context.Context, path string, opt BenchOptions) (*BenchResult, er
 		}
 		n := &benchNode{h: h, eng: eng}
 		nodes[i] = n
-		n.srv = &Server{Host: h, Stages: EngineStages{Engine: eng, Model: sha, Cache: model.CacheF16}}
+		n.srv = &Server{Host: h, Stages: EngineStages{Engine: eng, Model: sha}}
 		n.srv.Start()
 	}
 	coord := nodes[0]

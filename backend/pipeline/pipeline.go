@@ -9,6 +9,7 @@ import (
 	"hash"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -134,6 +135,9 @@ type hopState struct {
 	conn    hopConn
 	history []float32 // the inputs of every position held: what a replacement replays
 	stats   HopStats
+	// past holds the signed claims of the peers this hop had before failovers: their work
+	// can still be audited.
+	past []Audit
 }
 
 // hopConn is one hop's stage, on this node or on a peer.
@@ -142,6 +146,10 @@ type hopConn interface {
 	step(ctx context.Context, pos int, x []float32) (compute time.Duration, err error)
 	truncate(ctx context.Context, pos int) error
 	close(ctx context.Context) error
+	// claims are the signed claims of the steps kept (none for a local hop).
+	claims() []SignedClaim
+	// forget drops the claims of positions at and after pos (they were rolled back).
+	forget(pos int)
 }
 
 // Dial opens every hop of the route. A hop that cannot be opened is replaced at once.
@@ -268,6 +276,9 @@ func (p *Pipeline) rollback(upto int) {
 	for i := 0; i <= upto && i < len(p.hops); i++ {
 		h := p.hops[i]
 		h.history = h.history[:p.pos*p.d]
+		if h.conn != nil {
+			h.conn.forget(p.pos)
+		}
 		if i < upto && h.conn != nil {
 			if err := h.conn.truncate(ctx, p.pos); err != nil {
 				p.cfg.Log.Warn("pipeline: truncate failed", "hop", h.hop.String(), "err", err)
@@ -280,6 +291,7 @@ func (p *Pipeline) rollback(upto int) {
 // inputs of every position it held.
 func (p *Pipeline) failover(ctx context.Context, h *hopState, cause error) error {
 	if h.conn != nil {
+		p.keepClaims(h)
 		_ = h.conn.close(ctx)
 		h.conn = nil
 	}
@@ -356,6 +368,10 @@ func (p *Pipeline) Truncate(pos int) {
 	defer cancel()
 	for _, h := range p.hops {
 		h.history = h.history[:pos*p.d]
+		h.conn.forget(pos)
+		for i := range h.past {
+			h.past[i].Claims = forgetClaims(h.past[i].Claims, pos)
+		}
 		if err := h.conn.truncate(ctx, pos); err != nil {
 			if ferr := p.failover(ctx, h, err); ferr != nil {
 				p.cfg.Log.Warn("pipeline: hop lost on truncate", "hop", h.hop.String(), "err", ferr)
@@ -364,11 +380,12 @@ func (p *Pipeline) Truncate(pos int) {
 	}
 }
 
-// Close ends every hop's stage.
+// Close ends every hop's stage; their claims stay for Audits.
 func (p *Pipeline) Close(ctx context.Context) error {
 	var errs []error
 	for _, h := range p.hops {
 		if h.conn != nil {
+			p.keepClaims(h)
 			if err := h.conn.close(ctx); err != nil {
 				errs = append(errs, fmt.Errorf("hop %s: %w", h.hop, err))
 			}
@@ -376,6 +393,39 @@ func (p *Pipeline) Close(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// keepClaims moves the claims of h's current peer to its past, before its connection goes.
+func (p *Pipeline) keepClaims(h *hopState) {
+	if cs := h.conn.claims(); len(cs) > 0 {
+		h.past = append(h.past, Audit{Peer: h.hop.Peer, Hop: h.hop, Width: p.d, Claims: cs})
+	}
+	h.conn.forget(0)
+}
+
+// Audits is the signed work of every peer that served a hop of this sequence, with the inputs
+// it was sent, for a verifier to re-execute (verify.go). Call it after Close.
+func (p *Pipeline) Audits() []Audit {
+	var out []Audit
+	for _, h := range p.hops {
+		for _, a := range h.past {
+			end := 0
+			for _, c := range a.Claims {
+				end = max(end, c.Pos+c.N)
+			}
+			if end == 0 || end*p.d > len(h.history) {
+				continue
+			}
+			a.Inputs = slices.Clone(h.history[:end*p.d])
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// forgetClaims drops the claims covering positions at and after pos.
+func forgetClaims(cs []SignedClaim, pos int) []SignedClaim {
+	return slices.DeleteFunc(cs, func(c SignedClaim) bool { return c.Pos+c.N > pos })
 }
 
 func (p *Pipeline) open(ctx context.Context, h Hop) (hopConn, error) {
@@ -412,6 +462,8 @@ func (c *localConn) step(ctx context.Context, pos int, x []float32) (time.Durati
 
 func (c *localConn) truncate(_ context.Context, pos int) error { c.st.Truncate(pos); return nil }
 func (c *localConn) close(context.Context) error               { return nil }
+func (c *localConn) claims() []SignedClaim                     { return nil }
+func (c *localConn) forget(int)                                {}
 
 type remoteConn struct {
 	peer    peer.ID
@@ -424,7 +476,14 @@ type remoteConn struct {
 	rec     Record
 	in, out hash.Hash
 	key     crypto.PrivKey
+	// The peer's signed claims of the steps kept, checked on arrival.
+	pub    crypto.PubKey
+	stage  Claim
+	signed []SignedClaim
 }
+
+func (c *remoteConn) claims() []SignedClaim { return slices.Clone(c.signed) }
+func (c *remoteConn) forget(pos int)        { c.signed = forgetClaims(c.signed, pos) }
 
 func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.StepTimeout)
@@ -433,12 +492,19 @@ func openRemote(ctx context.Context, cfg Config, h Hop, d int) (*remoteConn, err
 	if err != nil {
 		return nil, fmt.Errorf("open %s to %s: %w", LayersProtocol, shortID(h.Peer.String()), err)
 	}
-	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, stepLimit(cfg.Context, d)), timeout: cfg.StepTimeout, d: d,
-		in: sha256.New(), out: sha256.New(), key: cfg.Host.Peerstore().PrivKey(cfg.Host.ID()),
+	pub, err := h.Peer.ExtractPublicKey()
+	if err != nil {
+		_ = st.Reset()
+		return nil, fmt.Errorf("peer %s: no public key to check its work with: %w", shortID(h.Peer.String()), err)
+	}
+	c := &remoteConn{peer: h.Peer, st: st, r: wire.NewReader(st, stepLimit(cfg.Context, d)), timeout: cfg.StepTimeout, d: d, pub: pub,
+		stage: Claim{RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To, Cache: cfg.Cache.String()},
+		in:    sha256.New(), out: sha256.New(), key: cfg.Host.Peerstore().PrivKey(cfg.Host.ID()),
 		rec: Record{Kind: "hop", RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To,
 			Requester: cfg.Host.ID().String(), Worker: h.Peer.String()}}
 	var ok layerMsg
-	err = c.roundTrip(ctx, layerMsg{Op: opOpen, RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To, NCtx: cfg.Context}, &ok)
+	err = c.roundTrip(ctx, layerMsg{Op: opOpen, RequestID: cfg.RequestID, Model: cfg.Model, From: h.From, To: h.To, NCtx: cfg.Context,
+		Cache: cfg.Cache.String()}, &ok)
 	if err == nil && ok.Op != opOK {
 		err = fmt.Errorf("peer %s answered %q to open", shortID(h.Peer.String()), ok.Op)
 	}
@@ -505,6 +571,14 @@ func (c *remoteConn) step(ctx context.Context, pos int, x []float32) (time.Durat
 			return 0, c.broken
 		}
 	}
+	// Unsigned work cannot be audited: take it as garbage, like a malformed reply.
+	claim := SignedClaim{Claim: makeClaim(c.stage, pos, c.d, sent, reply.Hidden), Sig: reply.Claim}
+	if err := checkClaim(c.pub, claim); err != nil {
+		c.broken = fmt.Errorf("peer %s: %w", shortID(c.peer.String()), err)
+		_ = c.st.Reset()
+		return 0, c.broken
+	}
+	c.signed = append(c.signed, claim)
 	copy(x, tmp)
 	c.in.Write(sent)
 	c.out.Write(reply.Hidden)

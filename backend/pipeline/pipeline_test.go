@@ -106,13 +106,19 @@ func newHost(t *testing.T) host.Host {
 
 func newNode(t *testing.T, gate Gate) *testNode {
 	t.Helper()
+	return newNodeWith(t, gate, func(s Stages) Stages { return s })
+}
+
+// newNodeWith is newNode whose layers are served by wrap's Stages.
+func newNodeWith(t *testing.T, gate Gate, wrap func(Stages) Stages) *testNode {
+	t.Helper()
 	path, sha := testModel(t)
 	eng, err := inference.Load(path, inference.Options{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := &testNode{h: newHost(t), eng: eng, rec: &memRecorder{}}
-	n.srv = &Server{Host: n.h, Gate: gate, Recorder: n.rec, Stages: EngineStages{Engine: eng, Model: sha, Cache: model.CacheF16},
+	n.srv = &Server{Host: n.h, Gate: gate, Recorder: n.rec, Stages: wrap(EngineStages{Engine: eng, Model: sha}),
 		Generate: func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 			s, err := eng.NewSession(4096, model.CacheF16)
 			if err != nil {

@@ -78,6 +78,11 @@ type layerMsg struct {
 	Kernels   string      `cbor:"12,keyasint,omitempty"`
 	Tokens    int         `cbor:"13,keyasint,omitempty"` // close: positions processed
 	Receipt   *receiptMsg `cbor:"14,keyasint,omitempty"` // close: the requester's signed receipt
+	// Cache is the KV cache type of the stage ("f16", "f32"; open): the coordinator's, so
+	// that every node computes the same bits.
+	Cache string `cbor:"15,keyasint,omitempty"`
+	// Claim is the hop's signature over the Claim of a step (hidden), see verify.go.
+	Claim []byte `cbor:"16,keyasint,omitempty"`
 }
 
 // receiptMsg carries a ledger.Receipt (peer IDs as their raw bytes).

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aria-node/aria/backend/wire"
 	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
 )
 
 // Server answers peers' layer-range and whole-request work on a libp2p host.
@@ -58,9 +59,9 @@ type Server struct {
 type Stages interface {
 	// Holds reports an error when the model with this SHA-256 is not loaded here.
 	Holds(model string) error
-	// OpenStage leases layers [from, to) of that model for one sequence of nCtx positions, its
-	// steps run on r (nil: the engine's pool).
-	OpenStage(model string, nCtx, from, to int, r *inference.Runner) (Stage, error)
+	// OpenStage leases layers [from, to) of that model for one sequence of nCtx positions with
+	// a KV cache of the given type, its steps run on r (nil: the engine's pool).
+	OpenStage(model string, nCtx, from, to int, cache model.CacheType, r *inference.Runner) (Stage, error)
 }
 
 // Stage is one leased layer range: its steps fail with inference.ErrUnloaded once the model is
@@ -298,8 +299,19 @@ func (s *Server) handleLayers(st network.Stream) {
 		fail(CodeNoModel, err.Error())
 		return
 	}
+	cache, err := model.ParseCacheType(open.Cache)
+	if err != nil {
+		fail(CodeBadRequest, err.Error())
+		return
+	}
+	key := s.Host.Peerstore().PrivKey(s.Host.ID())
+	if key == nil {
+		fail(CodeInternal, "this node has no key to sign its work with")
+		return
+	}
+	claim := Claim{RequestID: open.RequestID, Model: open.Model, From: open.From, To: open.To, Cache: cache.String()}
 	runner := s.runner()
-	stage, err := s.Stages.OpenStage(open.Model, open.NCtx, open.From, open.To, runner)
+	stage, err := s.Stages.OpenStage(open.Model, open.NCtx, open.From, open.To, cache, runner)
 	if err != nil {
 		fail(CodeBadRequest, err.Error())
 		return
@@ -390,8 +402,15 @@ func (s *Server) handleLayers(st network.Stream) {
 			b := encodeHidden(x)
 			out.Write(b)
 			rec.GenTokens += len(x) / d
+			// The signed claim over what came in and goes out lets the coordinator prove a
+			// wrong answer later (verify.go).
+			sig, err := key.Sign(makeClaim(claim, m.Pos, d, m.Hidden, b).Bytes())
+			if err != nil {
+				fail(CodeInternal, fmt.Sprintf("sign the step: %v", err))
+				return
+			}
 			_ = st.SetWriteDeadline(time.Now().Add(s.Idle))
-			if err := wire.Write(st, layerMsg{Op: opHidden, Pos: m.Pos, Hidden: b, ComputeMs: ms}); err != nil {
+			if err := wire.Write(st, layerMsg{Op: opHidden, Pos: m.Pos, Hidden: b, ComputeMs: ms, Claim: sig}); err != nil {
 				return
 			}
 		case opTruncate:

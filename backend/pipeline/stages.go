@@ -12,7 +12,6 @@ import (
 type EngineStages struct {
 	Engine *inference.Engine
 	Model  string // SHA-256 of the model file
-	Cache  model.CacheType
 }
 
 // Holds implements Stages.
@@ -24,7 +23,7 @@ func (e EngineStages) Holds(m string) error {
 }
 
 // OpenStage implements Stages.
-func (e EngineStages) OpenStage(m string, nCtx, from, to int, r *inference.Runner) (Stage, error) {
+func (e EngineStages) OpenStage(m string, nCtx, from, to int, cache model.CacheType, r *inference.Runner) (Stage, error) {
 	if err := e.Holds(m); err != nil {
 		return nil, err
 	}
@@ -32,7 +31,7 @@ func (e EngineStages) OpenStage(m string, nCtx, from, to int, r *inference.Runne
 	if from < mm.From || to > mm.To || from >= to {
 		return nil, fmt.Errorf("layer range [%d, %d) is not inside the loaded [%d, %d)", from, to, mm.From, mm.To)
 	}
-	st, err := e.Engine.NewStage(nCtx, from, to, e.Cache, r)
+	st, err := e.Engine.NewStage(nCtx, from, to, cache, r)
 	if err != nil {
 		return nil, err
 	}

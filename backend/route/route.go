@@ -63,11 +63,15 @@ type Pipelined interface {
 	Stats() []pipeline.HopStats
 	Failovers() []pipeline.Failover
 	Close(ctx context.Context) error
+	// Audits is the peers' signed work, after Close (backend/pipeline/verify.go).
+	Audits() []pipeline.Audit
 }
 
 // Ledger keeps the record of work.
 type Ledger interface {
 	Append(ctx context.Context, e ledger.Entry) (ledger.Entry, error)
+	// AddEvidence keeps proof that a peer returned wrong work.
+	AddEvidence(ctx context.Context, e ledger.Evidence) (ledger.Evidence, error)
 }
 
 // Config wires a Router.
@@ -86,7 +90,12 @@ type Config struct {
 	MsPerLayer func() float64
 	Cache      model.CacheType // of the coordinator's local hops
 	Route      string          // the starting route ("": local)
-	Log        *slog.Logger
+	// AuditShare is the share of pipelined routes' layer time spent re-executing peers' hops
+	// to catch wrong work (0: DefaultAuditShare; negative: none unless a request asks).
+	AuditShare float64
+	// Liars are peers caught before (the ledger's evidence): no route uses them.
+	Liars []peer.ID
+	Log   *slog.Logger
 }
 
 // Router runs requests by the route the user chose. It is safe for concurrent use.
@@ -98,6 +107,8 @@ type Router struct {
 	lastTPS  float64 // decode speed of the last local request
 	lastPath string  // route of the last pipelined request
 	lastHops []pipeline.HopStats
+
+	audits *auditor
 }
 
 // New makes a router.
@@ -114,7 +125,10 @@ func New(cfg Config) (*Router, error) {
 	if cfg.Publish == nil {
 		cfg.Publish = func(string, any) {}
 	}
-	return &Router{cfg: cfg, route: cfg.Route}, nil
+	if cfg.AuditShare == 0 {
+		cfg.AuditShare = DefaultAuditShare
+	}
+	return &Router{cfg: cfg, route: cfg.Route, audits: newAuditor(cfg.AuditShare, cfg.Liars)}, nil
 }
 
 // Valid reports whether name is a route.
@@ -224,7 +238,7 @@ func (r *Router) remote(ctx context.Context, id string, req inference.Request, o
 	req = withSeed(req)
 	r.cfg.Peers.FindHolders(ctx, sha)
 	var c continuation
-	for _, p := range r.cfg.Peers.Holders(sha, 0, -1, nil) {
+	for _, p := range r.cfg.Peers.Holders(sha, 0, -1, r.exclude(nil)) {
 		pass, seen := c.pass(onToken)
 		rr, err := r.cfg.Peers.Generate(ctx, p.ID, sha, id, req, pass)
 		if err == nil {
@@ -323,10 +337,10 @@ func (r *Router) pipelined(ctx context.Context, id string, req inference.Request
 			here = r.cfg.MsPerLayer()
 		}
 		cands := []pipeline.Candidate{{MsPerLayer: here}}
-		for _, h := range peers.Holders(sha, 0, -1, nil) {
+		for _, h := range peers.Holders(sha, 0, -1, r.exclude(nil)) {
 			cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer})
 		}
-		for _, h := range peers.Holders(sha, -1, 0, nil) {
+		for _, h := range peers.Holders(sha, -1, 0, r.exclude(nil)) {
 			if m, _ := h.HasModel(sha); m.From != 0 || m.To != m.Layers {
 				cands = append(cands, pipeline.Candidate{Peer: h.ID, MsPerLayer: h.Caps.MsPerLayer, From: m.From, To: m.To})
 			}
@@ -338,7 +352,7 @@ func (r *Router) pipelined(ctx context.Context, id string, req inference.Request
 		p, err := peers.Dial(ctx, pipeline.Config{Engine: eng, Model: sha, RequestID: id,
 			Context: r.cfg.Engine.Context(), Cache: r.cfg.Cache, Log: r.cfg.Log,
 			Replace: func(_ context.Context, failed pipeline.Hop, exclude []peer.ID) (pipeline.Hop, error) {
-				for _, h := range peers.Holders(sha, failed.From, failed.To, exclude) {
+				for _, h := range peers.Holders(sha, failed.From, failed.To, r.exclude(exclude)) {
 					return pipeline.Hop{Peer: h.ID, From: failed.From, To: failed.To}, nil
 				}
 				return pipeline.Hop{From: failed.From, To: failed.To}, nil // this node takes the range back
@@ -354,6 +368,8 @@ func (r *Router) pipelined(ctx context.Context, id string, req inference.Request
 			r.mu.Unlock()
 			r.cfg.Publish(events.TypeRoute, events.Route{RequestID: id, Route: path}.Ended(HopEvents(stats), len(p.Failovers())))
 			_ = p.Close(context.WithoutCancel(ctx))
+			// After the fact, on this node's engine, still within the request's turn.
+			r.audit(context.WithoutCancel(ctx), id, sha, eng, routeLayerTime(stats), p.Audits())
 		}, nil
 	}
 	return r.cfg.Engine.GenerateWith(ctx, id, req, mk, onToken)

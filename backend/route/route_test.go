@@ -108,8 +108,16 @@ func generate(gen func(ctx context.Context, id string, req inference.Request, on
 
 // fakeLedger records the entries appended to it.
 type fakeLedger struct {
-	mu      sync.Mutex
-	entries []ledger.Entry
+	mu       sync.Mutex
+	entries  []ledger.Entry
+	evidence []ledger.Evidence
+}
+
+func (l *fakeLedger) AddEvidence(_ context.Context, e ledger.Evidence) (ledger.Evidence, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.evidence = append(l.evidence, e)
+	return e, nil
 }
 
 func (l *fakeLedger) Append(_ context.Context, e ledger.Entry) (ledger.Entry, error) {
@@ -644,6 +652,7 @@ type fakePipeline struct {
 	exclude   []peer.ID
 	asked     [][]peer.ID // the exclusions passed to Replace, per failure
 	failovers []pipeline.Failover
+	audits    []pipeline.Audit // what Audits returns
 	closed    int
 }
 
@@ -690,6 +699,7 @@ func (p *fakePipeline) Route() pipeline.Route          { return slices.Clone(p.r
 func (p *fakePipeline) Stats() []pipeline.HopStats     { return slices.Clone(p.stats) }
 func (p *fakePipeline) Failovers() []pipeline.Failover { return slices.Clone(p.failovers) }
 func (p *fakePipeline) Close(context.Context) error    { p.closed++; return nil }
+func (p *fakePipeline) Audits() []pipeline.Audit       { return p.audits }
 
 // 3. Pipeline: the plan covers the layers with this node, whole and partial holders; a failed
 // hop is replaced by a spare holder of its range, then by this node; route events and Last

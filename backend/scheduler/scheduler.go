@@ -298,9 +298,13 @@ type Stage struct {
 	release func()
 }
 
-// OpenStage leases layers [from, to) of the loaded model with a KV cache of nCtx positions; its
-// steps run on r (nil: the engine's pool).
-func (s *Scheduler) OpenStage(nCtx, from, to int, r *inference.Runner) (*Stage, error) {
+// Cache is the KV cache type of this node's own sessions.
+func (s *Scheduler) Cache() model.CacheType { return s.cfg.Cache }
+
+// OpenStage leases layers [from, to) of the loaded model with a KV cache of nCtx positions of the
+// given type (a peer's hop uses its coordinator's, so that the bits match); its steps run on r
+// (nil: the engine's pool).
+func (s *Scheduler) OpenStage(nCtx, from, to int, cache model.CacheType, r *inference.Runner) (*Stage, error) {
 	l, release, err := s.lease()
 	if err != nil {
 		return nil, err
@@ -309,7 +313,7 @@ func (s *Scheduler) OpenStage(nCtx, from, to int, r *inference.Runner) (*Stage, 
 		release()
 		return nil, fmt.Errorf("layer range [%d, %d) is not inside the loaded [%d, %d)", from, to, l.info.From, l.info.To)
 	}
-	st, err := l.eng.NewStage(nCtx, from, to, s.cfg.Cache, r)
+	st, err := l.eng.NewStage(nCtx, from, to, cache, r)
 	if err != nil {
 		release()
 		return nil, err

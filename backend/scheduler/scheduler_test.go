@@ -95,7 +95,7 @@ func TestStageDuringLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.OpenStage(64, 0, info.NLayer, nil)
+	st, err := s.OpenStage(64, 0, info.NLayer, s.Cache(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestStageDuringLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Steps in a loop on a second stage while the load happens.
-	st2, err := s.OpenStage(64, 0, info.NLayer, nil)
+	st2, err := s.OpenStage(64, 0, info.NLayer, s.Cache(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestStageDuringLoad(t *testing.T) {
 		t.Fatalf("loaded %q", m.ID)
 	}
 	// Stages of the new model work; Close stops them too.
-	st3, err := s.OpenStage(64, 0, info.NLayer, nil)
+	st3, err := s.OpenStage(64, 0, info.NLayer, s.Cache(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestStageDuringLoad(t *testing.T) {
 	}
 	st3.Close()
 	<-closed
-	if _, err := s.OpenStage(64, 0, info.NLayer, nil); !errors.Is(err, ErrClosed) {
+	if _, err := s.OpenStage(64, 0, info.NLayer, s.Cache(), nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("stage after Close: %v", err)
 	}
 }

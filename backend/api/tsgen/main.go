@@ -62,6 +62,7 @@ var contract = []named{
 	{"Logprobs", t[api.Logprobs](), "always null: ARIA computes no log probabilities"},
 	{"Energy", t[api.Energy](), "the meter's figures for one request"},
 	{"Aria", t[api.Aria](), `ARIA's extension of a completion ("aria")`},
+	{"Audit", t[api.Audit](), "how much of the peers' work on a request was re-executed"},
 	{"ChatCompletionMessage", t[api.ChatMessage](), ""},
 	{"ChatChoice", t[api.ChatChoice](), ""},
 	{"ChatCompletion", t[api.ChatCompletion](), "POST /v1/chat/completions"},
@@ -93,6 +94,7 @@ var contract = []named{
 	{"ContributionStatus", t[policy.Status](), ""},
 	{"HopStats", t[pipeline.HopStats](), ""},
 	{"NetworkInfo", t[api.NetworkInfo](), "GET /api/network"},
+	{"Liar", t[api.Liar](), "evidence against a peer caught returning wrong work"},
 	{"RouteAnswer", t[api.RouteAnswer](), "PUT /api/network"},
 	{"PolicyResponse", t[api.PolicyState](), `GET and PUT /api/policy; the "policy" event`},
 	{"Receipt", t[ledger.Receipt](), ""},
@@ -111,6 +113,7 @@ var contract = []named{
 	{"RouteHop", t[events.Hop](), ""},
 	{"RouteEvent", t[events.Route](), ""},
 	{"LedgerEvent", t[events.Ledger](), ""},
+	{"LiarEvent", t[events.Liar](), ""},
 }
 
 // eventMap is the payload of each event type (EventMap in the generated file).
@@ -128,6 +131,7 @@ var eventMap = []struct {
 	{events.TypePolicy, t[api.PolicyState]()},
 	{events.TypeRoute, t[events.Route]()},
 	{events.TypeLedger, t[events.Ledger]()},
+	{events.TypeLiar, t[events.Liar]()},
 }
 
 // enum is a union of string values: of a named Go string type, or of a field's values.

@@ -48,8 +48,17 @@ export interface Aria {
   energy_kind?: EnergyKind;
   energy_mj?: number;
   mj_per_token?: number;
+  audit?: Audit;
   prompt_tokens_per_s: number;
   tokens_per_s: number;
+}
+
+/** api.Audit: how much of the peers' work on a request was re-executed */
+export interface Audit {
+  caught: string[] | null;
+  full: boolean;
+  hops: number;
+  positions: number;
 }
 
 /** api.ChatMessage */
@@ -318,10 +327,24 @@ export interface NetworkInfo {
   joined: boolean;
   last_hops: HopStats[] | null;
   last_route: string;
+  liars: Liar[] | null;
   peer_id: string;
   peers: PeerInfo[] | null;
   policy: Policy;
   route: Route;
+}
+
+/** api.Liar: evidence against a peer caught returning wrong work */
+export interface Liar {
+  at: number;
+  claimed: string;
+  computed: string;
+  evidence: number;
+  layer_from: number;
+  layer_to: number;
+  peer: string;
+  pos: number;
+  request_id: string;
 }
 
 /** api.RouteAnswer: PUT /api/network */
@@ -464,6 +487,16 @@ export interface LedgerEvent {
   request_id: string;
 }
 
+/** events.Liar */
+export interface LiarEvent {
+  claimed: string;
+  computed: string;
+  layers: number[];
+  peer: string;
+  pos: number;
+  request_id: string;
+}
+
 /** The payload of each event type of GET /api/events. */
 export interface EventMap {
   token: TokenEvent;
@@ -476,4 +509,5 @@ export interface EventMap {
   policy: PolicyResponse;
   route: RouteEvent;
   ledger: LedgerEvent;
+  liar: LiarEvent;
 }
