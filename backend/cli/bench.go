@@ -3,8 +3,8 @@ package cli
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"runtime/pprof"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
