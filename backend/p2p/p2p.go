@@ -59,6 +59,9 @@ type Config struct {
 	CapsTTL      time.Duration // when unrefreshed capabilities expire (default 3 × interval)
 	// DiscoveryInterval is how often the DHT rendezvous is searched (default 1 min).
 	DiscoveryInterval time.Duration
+	// Services are the protocol groups served on Host() whose streams the resource manager
+	// bounds per peer (backend/p2p/limits.go).
+	Services []Service
 }
 
 // DefaultListen is where a node listens unless told otherwise.
@@ -115,9 +118,11 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	limits := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&limits)
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	lim, err := limiter(cfg.Services)
+	if err != nil {
+		return nil, err
+	}
+	rm, err := rcmgr.NewResourceManager(lim)
 	if err != nil {
 		return nil, fmt.Errorf("p2p: resource manager: %w", err)
 	}
