@@ -122,7 +122,8 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	rm, err := rcmgr.NewResourceManager(lim)
+	g := newGuard()
+	rm, err := rcmgr.NewResourceManager(lim, rcmgr.WithMetrics(g))
 	if err != nil {
 		return nil, fmt.Errorf("p2p: resource manager: %w", err)
 	}
@@ -139,6 +140,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.Security(libp2ptls.ID, libp2ptls.New),
 		libp2p.ResourceManager(rm),
+		libp2p.ConnectionGater(g),
 		libp2p.ConnectionManager(cm),
 		libp2p.EnableNATService(),
 		libp2p.EnableHolePunching(),
@@ -171,6 +173,10 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("p2p: start host: %w", err)
 	}
 	n.h = h
+	g.setClose(func(p peer.ID) {
+		n.log.Warn("peer banned for flooding", "peer", p.String(), "for", BanTime)
+		_ = h.Network().ClosePeer(p)
+	})
 	h.SetStreamHandler(protocol.ID(CapsProtocol), n.serveCaps)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { n.fetchSoon(c.RemotePeer()) },
