@@ -181,7 +181,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if cfg.P2P {
 		if n.p2p, err = p2p.New(ctx, p2p.Config{Key: key, Listen: cfg.P2PListen, Bootstrap: cfg.Bootstrap, MDNS: !cfg.NoMDNS,
 			DHT: true, DHTServer: cfg.DHTServer, NoPortMap: cfg.NoPortMap, Version: cfg.Version, Log: cfg.Log,
-			CapsInterval: cfg.CapsInterval, DiscoveryInterval: cfg.CapsInterval}); err != nil {
+			CapsInterval: cfg.CapsInterval, DiscoveryInterval: cfg.CapsInterval, Services: []p2p.Service{pipeline.Service}}); err != nil {
 			return n, err
 		}
 		undo = append(undo, func() { _ = n.p2p.Close() })

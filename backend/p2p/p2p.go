@@ -59,6 +59,9 @@ type Config struct {
 	CapsTTL      time.Duration // when unrefreshed capabilities expire (default 3 × interval)
 	// DiscoveryInterval is how often the DHT rendezvous is searched (default 1 min).
 	DiscoveryInterval time.Duration
+	// Services are the protocol groups served on Host() whose streams the resource manager
+	// bounds per peer (backend/p2p/limits.go).
+	Services []Service
 }
 
 // DefaultListen is where a node listens unless told otherwise.
@@ -115,9 +118,12 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	limits := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&limits)
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits.AutoScale()))
+	lim, err := limiter(cfg.Services)
+	if err != nil {
+		return nil, err
+	}
+	g := newGuard()
+	rm, err := rcmgr.NewResourceManager(lim, rcmgr.WithMetrics(g))
 	if err != nil {
 		return nil, fmt.Errorf("p2p: resource manager: %w", err)
 	}
@@ -134,6 +140,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.Security(libp2ptls.ID, libp2ptls.New),
 		libp2p.ResourceManager(rm),
+		libp2p.ConnectionGater(g),
 		libp2p.ConnectionManager(cm),
 		libp2p.EnableNATService(),
 		libp2p.EnableHolePunching(),
@@ -166,6 +173,10 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("p2p: start host: %w", err)
 	}
 	n.h = h
+	g.setClose(func(p peer.ID) {
+		n.log.Warn("peer banned for flooding", "peer", p.String(), "for", BanTime)
+		_ = h.Network().ClosePeer(p)
+	})
 	h.SetStreamHandler(protocol.ID(CapsProtocol), n.serveCaps)
 	h.Network().Notify(&network.NotifyBundle{
 		ConnectedF:    func(_ network.Network, c network.Conn) { n.fetchSoon(c.RemotePeer()) },

@@ -173,9 +173,15 @@ func (s *Server) runner() *inference.Runner {
 const DefaultPeerStreams = 8
 
 // track registers a stream for Stop and Revoke, and resets it at once, unanswered and unread,
-// when its peer already holds PeerStreams open: a flood costs us no more than the stream.
+// when its peer already holds PeerStreams open, or the resource manager's budget of the service
+// for that peer is spent (backend/pipeline/resources.go): a flood costs us no more than the
+// stream.
 func (s *Server) track(h func(network.Stream)) network.StreamHandler {
 	return func(st network.Stream) {
+		if err := st.Scope().SetService(ServiceName); err != nil {
+			_ = st.ResetWithError(network.StreamResourceLimitExceeded)
+			return
+		}
 		p := st.Conn().RemotePeer()
 		s.mu.Lock()
 		if s.streams == nil || s.open[p] >= s.PeerStreams {
@@ -225,17 +231,17 @@ func stepLimit(nCtx, width int) int {
 	return min(inference.MaxBatch, nCtx)*width*4 + openingLimit
 }
 
-// opening admits the peer's work under the policy, before anything it sent is read, then reads
-// the stream's first message (read returns its kind), which must be want. A stream that ends
-// first is reset; a refusal, a wrong or oversized message is answered through fail. A peer over
-// its rate gets a short CodeRateLimited frame, written with a short deadline, and its stream is
-// closed unread (write is how such a frame is sent). When ok, release must be called when the
-// work ends.
-func (s *Server) opening(st network.Stream, peer string, read func() (string, error), want string, fail func(code, msg string), write func(code, msg string) error) (release func(), ok bool) {
-	release = func() {}
+// opening admits the peer's work under the policy, before anything it sent is read, reserves
+// the frame bytes read may read in the resource manager, then reads the stream's first message
+// (read returns its kind), which must be want. A stream that ends first is reset; a refusal, a
+// wrong or oversized message is answered through fail. A peer over its rate gets a short
+// CodeRateLimited frame, written with a short deadline, and its stream is closed unread (write
+// is how such a frame is sent). When ok, release must be called when the work ends.
+func (s *Server) opening(st network.Stream, peer string, frame int, read func() (string, error), want string, fail func(code, msg string), write func(code, msg string) error) (release func(), ok bool) {
+	admitted := func() {}
 	if s.Gate != nil {
 		var err error
-		if release, err = s.Gate.Admit(s.ctx, peer); err != nil {
+		if admitted, err = s.Gate.Admit(s.ctx, peer); err != nil {
 			if rl, ok := errors.AsType[RateLimited](err); ok {
 				_ = st.SetWriteDeadline(time.Now().Add(rateLimitedWrite))
 				_ = write(CodeRateLimited, "retry after "+rl.RateLimited().Round(time.Millisecond).String())
@@ -245,6 +251,17 @@ func (s *Server) opening(st network.Stream, peer string, read func() (string, er
 			fail(CodeRefused, err.Error())
 			return nil, false
 		}
+	}
+	// High priority leaves the peer's last fifth of memory to the receive windows of its
+	// streams, whose reservation, failing, would end its connection.
+	if err := st.Scope().ReserveMemory(frame, network.ReservationPriorityHigh); err != nil {
+		admitted()
+		fail(CodeRefused, fmt.Sprintf("no memory for a frame of %d bytes: %v", frame, err))
+		return nil, false
+	}
+	release = func() {
+		st.Scope().ReleaseMemory(frame)
+		admitted()
 	}
 	_ = st.SetReadDeadline(time.Now().Add(s.Idle))
 	op, err := read()
@@ -281,7 +298,7 @@ func (s *Server) handleLayers(st network.Stream) {
 	var br *bufio.Reader
 	var r *wire.Reader
 	var open layerMsg
-	release, ok := s.opening(st, peer, func() (string, error) {
+	release, ok := s.opening(st, peer, openingLimit, func() (string, error) {
 		br = bufio.NewReader(st)
 		r = wire.NewReader(br, openingLimit)
 		err := r.Read(&open)
@@ -317,6 +334,14 @@ func (s *Server) handleLayers(st network.Stream) {
 		return
 	}
 	defer stage.Close()
+	// The steps' frames are larger than the opening's: the difference is reserved too.
+	if more := stepLimit(open.NCtx, stage.Width()) - openingLimit; more > 0 {
+		if err := st.Scope().ReserveMemory(more, network.ReservationPriorityHigh); err != nil {
+			fail(CodeRefused, fmt.Sprintf("no memory for steps of %d bytes: %v", more+openingLimit, err))
+			return
+		}
+		defer st.Scope().ReleaseMemory(more)
+	}
 	// A model being unloaded waits for its stages: an idle peer's stream must not hold it, so
 	// the read side is closed, the loop below ends, and the peer is told why.
 	ended := make(chan struct{})
@@ -452,7 +477,7 @@ func (s *Server) handleGenerate(st network.Stream) {
 	}
 	var br *bufio.Reader
 	var m genMsg
-	release, ok := s.opening(st, peer, func() (string, error) {
+	release, ok := s.opening(st, peer, requestLimit, func() (string, error) {
 		br = bufio.NewReader(st)
 		err := wire.NewReader(br, requestLimit).Read(&m)
 		return m.Op, err
