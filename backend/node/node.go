@@ -228,7 +228,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.p2p != nil {
 		n.p2p.SetCapabilities(ad.Capabilities)
 		n.p2p.OnChange(func() { n.bus.Publish(events.TypePeers, n.p2p.Peers()) })
-		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.GeneratePeer,
+		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.GeneratePeer, Cache: cfg.Cache,
 			Threads: n.policy.Threads, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
 				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
 		n.srv = srv

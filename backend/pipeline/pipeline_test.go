@@ -119,6 +119,9 @@ func newNodeWith(t *testing.T, gate Gate, wrap func(Stages) Stages) *testNode {
 	}
 	n := &testNode{h: newHost(t), eng: eng, rec: &memRecorder{}}
 	n.srv = &Server{Host: n.h, Gate: gate, Recorder: n.rec, Stages: wrap(EngineStages{Engine: eng, Model: sha}),
+		Prepare: func(ctx context.Context, req inference.Request) (inference.Request, error) {
+			return eng.Prepare(ctx, req, 4096, inference.Limits{})
+		},
 		Generate: func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 			s, err := eng.NewSession(4096, model.CacheF16)
 			if err != nil {

@@ -43,6 +43,12 @@ type genMsg struct {
 	Err          string  `cbor:"18,keyasint,omitempty"`
 
 	Receipt *receiptMsg `cbor:"19,keyasint,omitempty"`
+
+	// done: the prompt tokens the peer made of the request, its KV cache type and its
+	// signature over the GenClaim of the work (verify.go).
+	PromptIDs []int32 `cbor:"20,keyasint,omitempty"`
+	Cache     string  `cbor:"21,keyasint,omitempty"`
+	Claim     []byte  `cbor:"22,keyasint,omitempty"`
 }
 
 type chatMsg struct {
@@ -107,6 +113,9 @@ type RemoteResult struct {
 	Duration     time.Duration
 	// Receipt is what this node signed and sent the peer for the work.
 	Receipt ledger.ReceiptPayload
+	// Claim is the peer's signed statement of the work, checked on arrival: what an audit
+	// replays (nil when the request failed).
+	Claim *SignedGenClaim
 }
 
 // GenerateOptions bound a request run on a peer, so that a peer cannot hold the requester, or
@@ -244,6 +253,18 @@ func GenerateWith(ctx context.Context, h host.Host, p peer.ID, modelSHA, request
 				}
 			}
 		case opDone:
+			// A summary without a valid signature over the work cannot be audited: the peer's
+			// answer is garbage, and the route moves on.
+			claim := SignedGenClaim{GenClaim: GenClaim{RequestID: requestID, Model: modelSHA, Input: RequestHash(req),
+				Sampling: req.Sampling, MaxTokens: req.MaxTokens, IgnoreEOS: req.IgnoreEOS, Cache: in.Cache,
+				Prompt: in.PromptIDs, Tokens: generatedTokens(res.Tokens)}, Sig: in.Claim}
+			if err := claim.CheckSig(p); err != nil {
+				return res, fmt.Errorf("peer %s: %w", shortID(p.String()), err)
+			}
+			if len(in.PromptIDs) == 0 || len(in.PromptIDs) > maxPromptTokens(req) {
+				return res, fmt.Errorf("peer %s claims a prompt of %d tokens", shortID(p.String()), len(in.PromptIDs))
+			}
+			res.Claim = &claim
 			res.PromptTokens = opts.PromptTokens
 			if res.PromptTokens <= 0 {
 				res.PromptTokens = max(0, min(in.PromptTokens, maxPromptTokens(req)))
@@ -268,6 +289,17 @@ func GenerateWith(ctx context.Context, h host.Host, p peer.ID, modelSHA, request
 			return res, fmt.Errorf("peer %s sent %q in a generate stream", shortID(p.String()), in.Op)
 		}
 	}
+}
+
+// generatedTokens are the drawn tokens of a stream, without its final flush (ID -1).
+func generatedTokens(toks []int32) []int32 {
+	out := make([]int32, 0, len(toks))
+	for _, t := range toks {
+		if t >= 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func kernelsName() string { return kernels.Selected().Impl.Name }

@@ -15,6 +15,23 @@ import (
 	"github.com/aria-node/aria/inference"
 )
 
+// signDone is a summary m that h signs, as a real node does, claiming prompt tokens {1, 2, 3}
+// and toks drawn for the request req.
+func signDone(t *testing.T, h host.Host, req genMsg, toks []int32, m genMsg) genMsg {
+	r, err := req.request()
+	if err != nil {
+		t.Error(err)
+		return m
+	}
+	m.PromptIDs, m.Cache = []int32{1, 2, 3}, "f16"
+	c := GenClaim{RequestID: req.RequestID, Model: req.Model, Input: RequestHash(r), Sampling: r.Sampling, MaxTokens: r.MaxTokens,
+		IgnoreEOS: r.IgnoreEOS, Cache: m.Cache, Prompt: m.PromptIDs, Tokens: toks}
+	if m.Claim, err = h.Peerstore().PrivKey(h.ID()).Sign(c.Bytes()); err != nil {
+		t.Error(err)
+	}
+	return m
+}
+
 // lyingGenerator is a peer speaking the generate protocol by hand: after the request it sends
 // what answer says (tokens, a summary), then waits until the test ends.
 func lyingGenerator(t *testing.T, answer func(st network.Stream, req genMsg)) host.Host {
@@ -53,6 +70,10 @@ func TestRemoteGenerateLimits(t *testing.T) {
 			}
 			_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 10})
 		}, "tokens", 4},
+		{"an unsigned summary", 4, func(st network.Stream, req genMsg) {
+			_ = wire.Write(st, genMsg{Op: opToken, TokenID: 1, Text: "a"})
+			_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 1, PromptIDs: []int32{1, 2, 3}})
+		}, "claim signature", 1},
 		{"tokens after the final flush", 4, func(st network.Stream, req genMsg) {
 			_ = wire.Write(st, genMsg{Op: opToken, TokenID: 1, Text: "a"})
 			_ = wire.Write(st, genMsg{Op: opToken, TokenID: -1, Text: "b"})
@@ -99,9 +120,10 @@ func TestRemoteGenerateLimits(t *testing.T) {
 func TestRemoteGenerateSignsItsOwnPromptCount(t *testing.T) {
 	_, sha := testModel(t)
 	coord := newHost(t)
-	liar := lyingGenerator(t, func(st network.Stream, req genMsg) {
+	var liar host.Host
+	liar = lyingGenerator(t, func(st network.Stream, req genMsg) {
 		_ = wire.Write(st, genMsg{Op: opToken, TokenID: 1, Text: "a"})
-		_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 1_000_000, GenTokens: 1})
+		_ = wire.Write(st, signDone(t, liar, req, []int32{1}, genMsg{Op: opDone, PromptTokens: 1_000_000, GenTokens: 1}))
 	})
 	connect(t, coord, liar)
 	res, err := generateCounting(context.Background(), coord, liar, sha, request(4), 11)
@@ -150,12 +172,13 @@ func generateCounting(ctx context.Context, h, p host.Host, sha string, req infer
 func TestRemoteGenerateFinalFlush(t *testing.T) {
 	_, sha := testModel(t)
 	coord := newHost(t)
-	liar := lyingGenerator(t, func(st network.Stream, req genMsg) {
+	var liar host.Host
+	liar = lyingGenerator(t, func(st network.Stream, req genMsg) {
 		for i := range 4 {
 			_ = wire.Write(st, genMsg{Op: opToken, TokenID: int32(10 + i), Text: "x"})
 		}
 		_ = wire.Write(st, genMsg{Op: opToken, TokenID: -1, Text: "\ufffd"})
-		_ = wire.Write(st, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 4, Finish: "length"})
+		_ = wire.Write(st, signDone(t, liar, req, []int32{10, 11, 12, 13}, genMsg{Op: opDone, PromptTokens: 3, GenTokens: 4, Finish: "length"}))
 	})
 	connect(t, coord, liar)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -51,7 +51,10 @@ func TestFrameMemoryIsCountedPerPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.Close() })
-	srv := &Server{Host: n.Host(), Stages: EngineStages{Engine: eng, Model: sha, Cache: model.CacheF16},
+	srv := &Server{Host: n.Host(), Stages: EngineStages{Engine: eng, Model: sha},
+		Prepare: func(ctx context.Context, req inference.Request) (inference.Request, error) {
+			return eng.Prepare(ctx, req, 4096, inference.Limits{})
+		},
 		Generate: func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 			s, err := eng.NewSession(4096, model.CacheF16)
 			if err != nil {

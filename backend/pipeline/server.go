@@ -28,9 +28,13 @@ type Server struct {
 	// Stages opens leased layer ranges of the loaded model (the node's scheduler owns it).
 	Stages Stages
 	// Prepare renders and tokenizes a peer's whole request under the node's limits, before it
-	// queues; Generate runs it (the node's scheduler). Generate nil: the protocol is off.
+	// queues (its tokens are claimed with the work, so it is needed with Generate); Generate
+	// runs it (the node's scheduler). Generate nil: the protocol is off.
 	Prepare  func(ctx context.Context, req inference.Request) (inference.Request, error)
 	Generate func(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error)
+	// Cache is the KV cache type of Generate's sessions, stated in the claim of each request
+	// served so that an auditor replays it with the same one.
+	Cache model.CacheType
 	// Threads sizes the worker pool of peers' layer work, asked at each new stage so that it
 	// follows the policy (a new pool is made when it changes; open stages keep theirs); nil:
 	// the engine's pool.
@@ -97,7 +101,7 @@ func (s *Server) Start() {
 	s.open = map[peer.ID]int{}
 	s.mu.Unlock()
 	s.Host.SetStreamHandler(protocol.ID(LayersProtocol), s.track(s.handleLayers))
-	if s.Generate != nil {
+	if s.Generate != nil && s.Prepare != nil {
 		s.Host.SetStreamHandler(protocol.ID(GenerateProtocol), s.track(s.handleGenerate))
 	}
 }
@@ -495,18 +499,16 @@ func (s *Server) handleGenerate(st network.Stream) {
 		fail(CodeBadRequest, err.Error())
 		return
 	}
-	if s.Prepare != nil {
-		// The template is code from the model file: rendered under the node's limits, outside
-		// the queue, like the API's requests.
-		pctx, cancel := context.WithCancel(s.ctx)
-		prepared, err := s.Prepare(pctx, req)
-		cancel()
-		if err != nil {
-			fail(CodeBadRequest, err.Error())
-			return
-		}
-		req = prepared
+	// The template is code from the model file: rendered under the node's limits, outside the
+	// queue, like the API's requests.
+	pctx, cancel := context.WithCancel(s.ctx)
+	prepared, err := s.Prepare(pctx, req)
+	cancel()
+	if err != nil {
+		fail(CodeBadRequest, err.Error())
+		return
 	}
+	req = prepared
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	// The client writes nothing more until our summary, then its receipt: a read returning
@@ -543,8 +545,19 @@ func (s *Server) handleGenerate(st network.Stream) {
 		}
 		return
 	}
-	if werr := wire.Write(st, genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
-		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec}); werr == nil {
+	done := genMsg{Op: opDone, PromptTokens: res.PromptTokens, GenTokens: len(res.Tokens),
+		Finish: res.FinishReason, PromptPerSec: res.PromptPerSec, GenPerSec: res.GeneratePerSec,
+		PromptIDs: req.Tokens, Cache: s.Cache.String()}
+	// The signed claim lets the requester replay the work exactly and prove a wrong answer.
+	claim := GenClaim{RequestID: m.RequestID, Model: m.Model, Input: rec.InputHash, Sampling: req.Sampling, MaxTokens: req.MaxTokens,
+		IgnoreEOS: req.IgnoreEOS, Cache: done.Cache, Prompt: req.Tokens, Tokens: res.Tokens}
+	if key := s.Host.Peerstore().PrivKey(s.Host.ID()); key != nil {
+		if done.Claim, err = key.Sign(claim.Bytes()); err != nil {
+			fail(CodeInternal, fmt.Sprintf("sign the request: %v", err))
+			return
+		}
+	}
+	if werr := wire.Write(st, done); werr == nil {
 		select {
 		case m := <-receipt:
 			if r, err := acceptReceipt(m, rec); err == nil {

@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
+	"github.com/aria-node/aria/inference/sample"
 )
 
 // A hop's work is checked exactly, after the fact. With each step's hidden states a serving node
@@ -174,4 +176,95 @@ func Recompute(ctx context.Context, eng *inference.Engine, a Audit, cache model.
 		return nil, fmt.Errorf("audit of %s: %w", a.Hop, err)
 	}
 	return out, nil
+}
+
+// genClaimDomain separates whole-request claims from every other signature.
+const genClaimDomain = "aria/gen-claim/1\x00"
+
+// GenClaim is what a peer that ran a whole request signs with its summary: the request as asked,
+// the prompt tokens it made of it, the sampling (seed included), its KV cache type and the
+// tokens it drew. Anyone holding the model replays it exactly (inference.Engine.Replay).
+type GenClaim struct {
+	RequestID string
+	Model     string // SHA-256 of the model file, hex
+	Input     string // RequestHash of the request
+	Sampling  sample.Params
+	MaxTokens int
+	IgnoreEOS bool
+	Cache     string
+	Prompt    []int32
+	Tokens    []int32
+}
+
+// Bytes is the claim's canonical encoding, the message that is signed.
+func (c GenClaim) Bytes() []byte {
+	b := []byte(genClaimDomain)
+	str := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	u64 := func(n uint64) { b = binary.BigEndian.AppendUint64(b, n) }
+	f32 := func(f float32) { b = binary.BigEndian.AppendUint32(b, math.Float32bits(f)) }
+	toks := func(t []int32) {
+		u64(uint64(len(t)))
+		for _, v := range t {
+			b = binary.BigEndian.AppendUint32(b, uint32(v))
+		}
+	}
+	str(c.RequestID)
+	str(c.Model)
+	str(c.Input)
+	s := c.Sampling
+	f32(s.Temperature)
+	u64(uint64(s.TopK))
+	f32(s.TopP)
+	f32(s.MinP)
+	f32(s.RepeatPenalty)
+	u64(uint64(s.RepeatLastN))
+	f32(s.PresencePenalty)
+	f32(s.FrequencyPenalty)
+	u64(s.Seed)
+	u64(uint64(c.MaxTokens))
+	if c.IgnoreEOS {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	str(c.Cache)
+	toks(c.Prompt)
+	toks(c.Tokens)
+	return b
+}
+
+// SignedGenClaim is a whole-request claim with the peer's signature.
+type SignedGenClaim struct {
+	GenClaim
+	Sig []byte
+}
+
+// CheckSig verifies the claim's signature by peer p.
+func (c SignedGenClaim) CheckSig(p peer.ID) error {
+	pub, err := p.ExtractPublicKey()
+	if err != nil {
+		return fmt.Errorf("claim signer %s: %w", shortID(p.String()), err)
+	}
+	ok, err := pub.Verify(c.GenClaim.Bytes(), c.Sig)
+	if err != nil {
+		return fmt.Errorf("claim signature: %w", err)
+	}
+	if !ok {
+		return errors.New("claim signature does not match")
+	}
+	return nil
+}
+
+// TokensHash is the SHA-256 (hex) of a token sequence, little-endian int32s: how evidence
+// against a whole request names the sequence claimed and the one recomputed.
+func TokensHash(toks []int32) string {
+	b := make([]byte, 4*len(toks))
+	for i, t := range toks {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(t))
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }

@@ -2,6 +2,8 @@ package route
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/inference"
+	"github.com/aria-node/aria/inference/model"
 )
 
 // DefaultAuditShare is the share of a pipelined route's compute spent, by default, re-executing
@@ -51,6 +54,7 @@ type auditor struct {
 	mu     sync.Mutex
 	credit time.Duration // re-execution time earned by the routes and not spent yet
 	cost   float64       // measured ns of re-execution per position and layer (0: not yet)
+	whole  float64       // measured ns of a whole request's replay per position (0: not yet)
 	liars  map[peer.ID]bool
 	stats  AuditStats
 }
@@ -125,6 +129,118 @@ func (a *auditor) pick(audits []pipeline.Audit, layers time.Duration, nLayer int
 	return out
 }
 
+// pickWhole says whether to replay a whole request a peer ran in d (as this node saw it) over
+// positions: always when full, else with the probability that keeps the spending at share.
+func (a *auditor) pickWhole(d time.Duration, positions int, full bool) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stats.Requests++
+	a.stats.RouteTime += d
+	if full {
+		return true
+	}
+	if a.share <= 0 || positions <= 0 {
+		return false
+	}
+	a.credit += time.Duration(a.share * float64(d))
+	// Until one replay is measured, take it to cost what the peer's generation did.
+	est := d
+	if a.whole > 0 {
+		est = time.Duration(a.whole * float64(positions))
+	}
+	a.credit = min(a.credit, time.Duration(8*a.share*float64(d))+est)
+	if est <= 0 || rand.Float64() < float64(a.credit)/float64(est) {
+		a.credit -= est
+		return true
+	}
+	return false
+}
+
+// spentWhole records what a replay over positions cost.
+func (a *auditor) spentWhole(d time.Duration, positions int, full bool) {
+	if positions == 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stats.Hops++
+	a.stats.Positions += positions
+	a.stats.AuditTime += d
+	if full {
+		return
+	}
+	c := float64(d) / float64(positions)
+	if a.whole == 0 {
+		a.whole = c
+	} else {
+		a.whole = 0.8*a.whole + 0.2*c
+	}
+}
+
+// auditWhole replays, after the fact and when picked, a whole request a peer ran: the tokens it
+// signed must be the ones this node's model draws from the prompt tokens it signed, with the
+// seed and the cache type it signed.
+func (r *Router) auditWhole(ctx context.Context, id, sha string, p peer.ID, rr pipeline.RemoteResult) {
+	ctx = context.WithoutCancel(ctx)
+	rep := auditOf(ctx)
+	full := rep != nil && rep.Full
+	c := rr.Claim
+	positions := len(c.Prompt) + len(c.Tokens)
+	if r.audits.caught(p) || !r.audits.pickWhole(rr.Duration, positions, full) {
+		return
+	}
+	cache, err := model.ParseCacheType(c.Cache)
+	if err != nil {
+		r.convictWhole(ctx, id, sha, p, c, 0, -1, fmt.Errorf("claims a cache type %q: %w", c.Cache, err))
+		return
+	}
+	t0 := time.Now()
+	bad, drawn, err := r.cfg.Engine.Replay(ctx, c.Prompt, c.Tokens, c.Sampling, cache)
+	if err != nil {
+		r.cfg.Log.Warn("audit: replay failed", "peer", p.String(), "err", err)
+		return
+	}
+	r.audits.spentWhole(time.Since(t0), positions, full)
+	if rep != nil {
+		rep.Hops++
+		rep.Positions += positions
+	}
+	if bad >= 0 {
+		r.convictWhole(ctx, id, sha, p, c, bad, drawn, nil)
+		if rep != nil {
+			rep.Caught = append(rep.Caught, p)
+		}
+	}
+}
+
+// convictWhole records that peer p's claimed tokens differ from the replay's from token bad on
+// (drawn there instead), or that its claim is void (why).
+func (r *Router) convictWhole(ctx context.Context, id, sha string, p peer.ID, c *pipeline.SignedGenClaim, bad int, drawn int32, why error) {
+	// A void claim is named by its tokens against a sequence no model draws (token -1).
+	claimed, computed, detail := pipeline.TokensHash(c.Tokens), pipeline.TokensHash([]int32{-1}), fmt.Sprint(why)
+	if why == nil {
+		claimed = pipeline.TokensHash(c.Tokens[:bad+1])
+		computed = pipeline.TokensHash(append(slices.Clone(c.Tokens[:bad]), drawn))
+		detail = fmt.Sprintf("token %d is %d, the model draws %d", bad, c.Tokens[bad], drawn)
+	}
+	nLayer := 0
+	if info, ok := r.cfg.Engine.Model(); ok {
+		nLayer = info.NLayer
+	}
+	r.convict(ctx, p, detail, ledger.Evidence{Peer: p, RequestID: id, ModelSHA256: sha, LayerTo: int64(nLayer),
+		Pos: int64(len(c.Prompt) + bad), Claimed: claimed, Computed: computed, Claim: c.GenClaim.Bytes(), Sig: c.Sig,
+		Inputs: tokenBytes(c.Prompt)}, events.Liar{Peer: p.String(), RequestID: id, Layers: [2]int{0, nLayer},
+		Pos: len(c.Prompt) + bad, Claimed: claimed, Computed: computed})
+}
+
+func tokenBytes(toks []int32) []byte {
+	b := make([]byte, 4*len(toks))
+	for i, t := range toks {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(t))
+	}
+	return b
+}
+
 // Stats are the audits' sums so far.
 func (a *auditor) Stats() AuditStats {
 	a.mu.Lock()
@@ -181,7 +297,11 @@ func (r *Router) audit(ctx context.Context, id, sha string, eng *inference.Engin
 			rep.Positions += au.Positions()
 		}
 		if lie != nil {
-			r.convict(ctx, id, sha, lie)
+			r.convict(ctx, lie.Peer, lie.Error(), ledger.Evidence{Peer: lie.Peer, RequestID: id, ModelSHA256: sha,
+				LayerFrom: int64(lie.Hop.From), LayerTo: int64(lie.Hop.To), Pos: int64(lie.Pos), Claimed: lie.Claimed,
+				Computed: lie.Computed, Claim: lie.Claim.Bytes(), Sig: lie.Claim.Sig, Inputs: lie.Inputs},
+				events.Liar{Peer: lie.Peer.String(), RequestID: id, Layers: [2]int{lie.Hop.From, lie.Hop.To}, Pos: lie.Pos,
+					Claimed: lie.Claimed, Computed: lie.Computed})
 			if rep != nil {
 				rep.Caught = append(rep.Caught, lie.Peer)
 			}
@@ -189,20 +309,17 @@ func (r *Router) audit(ctx context.Context, id, sha string, eng *inference.Engin
 	}
 }
 
-// convict records a lie and keeps its peer out of every route from now on.
-func (r *Router) convict(ctx context.Context, id, sha string, lie *pipeline.Lie) {
-	r.cfg.Log.Warn("audit: a peer returned wrong work; it leaves every route", "peer", lie.Peer.String(), "err", lie.Error())
+// convict records a lie, with its evidence, and keeps its peer out of every route from now on.
+func (r *Router) convict(ctx context.Context, p peer.ID, detail string, e ledger.Evidence, ev events.Liar) {
+	r.cfg.Log.Warn("audit: a peer returned wrong work; it leaves every route", "peer", p.String(), "detail", detail)
 	r.audits.mu.Lock()
-	r.audits.liars[lie.Peer] = true
+	r.audits.liars[p] = true
 	r.audits.stats.Caught++
 	r.audits.mu.Unlock()
-	e := ledger.Evidence{Peer: lie.Peer, RequestID: id, ModelSHA256: sha, LayerFrom: int64(lie.Hop.From), LayerTo: int64(lie.Hop.To),
-		Pos: int64(lie.Pos), Claimed: lie.Claimed, Computed: lie.Computed, Claim: lie.Claim.Bytes(), Sig: lie.Claim.Sig, Inputs: lie.Inputs}
 	if _, err := r.cfg.Ledger.AddEvidence(context.WithoutCancel(ctx), e); err != nil {
-		r.cfg.Log.Error("audit: evidence not stored", "peer", lie.Peer.String(), "err", err)
+		r.cfg.Log.Error("audit: evidence not stored", "peer", p.String(), "err", err)
 	}
-	r.cfg.Publish(events.TypeLiar, events.Liar{Peer: lie.Peer.String(), RequestID: id, Layers: [2]int{lie.Hop.From, lie.Hop.To},
-		Pos: lie.Pos, Claimed: lie.Claimed, Computed: lie.Computed})
+	r.cfg.Publish(events.TypeLiar, ev)
 }
 
 // Liars are the peers caught returning wrong work (this run or, from the ledger, before).

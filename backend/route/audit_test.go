@@ -2,14 +2,18 @@ package route
 
 import (
 	"context"
+	"crypto/rand"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
+	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
 )
 
 // Real nodes on loopback (libp2p, pipeline servers, the coordinator's scheduler and SQLite
@@ -141,5 +145,93 @@ func TestAuditBudget(t *testing.T) {
 		if full := a.pick(audits, layers, nLayer, true); len(full) != 2 {
 			t.Errorf("a full audit picked %d of 2 hops", len(full))
 		}
+	}
+}
+
+// claimingPeer runs requests on the real scheduler as a peer would and signs its claim with key;
+// with lieAt >= 0 it changes that generated token, in what it streams and what it signs.
+func claimingPeer(t *testing.T, s *scheduler.Scheduler, key crypto.PrivKey, lieAt int) genFunc {
+	return func(ctx context.Context, req inference.Request, onToken func(inference.Token) error) (pipeline.RemoteResult, error) {
+		prepared, err := s.Prepare(ctx, req)
+		if err != nil {
+			return pipeline.RemoteResult{}, err
+		}
+		res, err := s.Generate(ctx, "served", prepared, nil)
+		if err != nil {
+			return pipeline.RemoteResult{}, err
+		}
+		var rr pipeline.RemoteResult
+		for i, id := range res.Tokens {
+			if i == lieAt {
+				id = (id + 1) % 512
+			}
+			rr.Tokens = append(rr.Tokens, id)
+			if err := onToken(inference.Token{ID: id, Text: "x"}); err != nil {
+				return rr, err
+			}
+		}
+		c := pipeline.GenClaim{Input: pipeline.RequestHash(req), Sampling: req.Sampling, MaxTokens: req.MaxTokens,
+			IgnoreEOS: req.IgnoreEOS, Cache: "f16", Prompt: prepared.Tokens, Tokens: rr.Tokens}
+		sig, err := key.Sign(c.Bytes())
+		if err != nil {
+			t.Error(err)
+		}
+		rr.Claim = &pipeline.SignedGenClaim{GenClaim: c, Sig: sig}
+		rr.PromptTokens, rr.FinishReason, rr.Duration = len(prepared.Tokens), res.FinishReason, time.Second
+		return rr, nil
+	}
+}
+
+// A peer that runs whole requests and changes one token it draws is caught by replaying its
+// signed claim (one batched evaluation on this node), its evidence kept and its peer left out of
+// the next request; an honest peer's claim replays clean, sampled or greedy.
+func TestLyingWholeRequestIsCaught(t *testing.T) {
+	s := newScheduler(t)
+	liarKey, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	honestKey, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	liar, _ := peer.IDFromPrivateKey(liarKey)
+	honest, _ := peer.IDFromPrivateKey(honestKey)
+	peers := &fakePeers{t: t, infos: []p2p.PeerInfo{holder(liar, 0, 4, 0.1), holder(honest, 0, 4, 1)},
+		gen: map[peer.ID]genFunc{liar: claimingPeer(t, s, liarKey, 5), honest: claimingPeer(t, s, honestKey, -1)}}
+	l := &fakeLedger{}
+	r := newRouter(t, Config{Self: newPeerID(t), Engine: s, Peers: peers, Ledger: l, ModelSHA: modelSHA, Route: Remote})
+
+	for _, req := range []inference.Request{greedy(), sampled()} {
+		rep := &AuditReport{Full: true}
+		if _, err := r.Generate(WithAudit(context.Background(), rep), "full", req, nil); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Hops != 1 || rep.Positions == 0 {
+			t.Fatalf("audit report %+v, want the one request replayed", rep)
+		}
+		switch calls := peers.calledPeers(); calls[len(calls)-1] {
+		case liar:
+			if !slices.Equal(rep.Caught, []peer.ID{liar}) {
+				t.Fatalf("the liar's request: caught %v", rep.Caught)
+			}
+		case honest:
+			if len(rep.Caught) != 0 {
+				t.Fatalf("the honest peer's request: caught %v", rep.Caught)
+			}
+		}
+	}
+	if calls := peers.calledPeers(); !slices.Equal(calls, []peer.ID{liar, honest}) {
+		t.Fatalf("requests went to %v: the liar first (faster), then, caught, never again", calls)
+	}
+	if len(l.evidence) != 1 || l.evidence[0].Peer != liar || l.evidence[0].Claimed == l.evidence[0].Computed {
+		t.Fatalf("evidence %+v", l.evidence)
+	}
+	if err := l.evidence[0].Peer.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := liar.ExtractPublicKey()
+	if ok, err := pub.Verify(l.evidence[0].Claim, l.evidence[0].Sig); !ok || err != nil {
+		t.Fatalf("the evidence's signature does not verify with the liar's key (%v)", err)
 	}
 }

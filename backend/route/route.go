@@ -23,6 +23,7 @@ import (
 	"github.com/aria-node/aria/backend/scheduler"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/model"
+	"github.com/aria-node/aria/inference/sample"
 )
 
 // Routes: where a request's layers run.
@@ -41,6 +42,9 @@ type Engine interface {
 	GenerateWith(ctx context.Context, id string, req inference.Request, mk scheduler.LayersFunc, onToken func(inference.Token) error) (inference.Result, error)
 	Model() (scheduler.ModelInfo, bool)
 	Context() int
+	// Replay checks tokens a peer claims to have drawn (inference.Engine.Replay): the index of
+	// the first wrong one and the token drawn instead, or -1.
+	Replay(ctx context.Context, prompt, out []int32, sp sample.Params, cache model.CacheType) (int, int32, error)
 }
 
 // Peers reaches the contributing peers.
@@ -250,6 +254,9 @@ func (r *Router) remote(ctx context.Context, id string, req inference.Request, o
 			continue
 		}
 		e.Kind, e.Worker = ledger.Remote, p.ID
+		if err == nil && rr.Claim != nil {
+			r.auditWhole(ctx, id, sha, p.ID, rr)
+		}
 		// The final flush of an unfinished character (ID -1) is text, not a generated token.
 		toks := slices.DeleteFunc(slices.Clone(rr.Tokens), func(t int32) bool { return t < 0 })
 		return inference.Result{Text: rr.Text, Tokens: toks, PromptTokens: rr.PromptTokens, FinishReason: rr.FinishReason,

@@ -20,6 +20,7 @@ import (
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/kernels"
 	"github.com/aria-node/aria/inference/model"
+	"github.com/aria-node/aria/inference/sample"
 )
 
 // Errors callers branch on (the HTTP API maps them to status codes).
@@ -271,6 +272,25 @@ func (s *Scheduler) lease() (*loaded, func(), error) {
 	l.leases.Add(1)
 	var once sync.Once
 	return l, func() { once.Do(l.leases.Done) }, nil
+}
+
+// Replay checks a generation a peer claims (inference.Engine.Replay) on the loaded model, under
+// a lease: it stops when the model is replaced.
+func (s *Scheduler) Replay(ctx context.Context, prompt, out []int32, sp sample.Params, cache model.CacheType) (int, int32, error) {
+	l, release, err := s.lease()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer release()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(l.ctx, func() { cancel(ErrUnloaded) })
+	defer stop()
+	bad, drawn, err := l.eng.Replay(ctx, prompt, out, sp, cache, nil)
+	if c := context.Cause(ctx); err != nil && c != nil {
+		err = c
+	}
+	return bad, drawn, err
 }
 
 // Prepare renders, tokenizes and checks a request's prompt against the context (see

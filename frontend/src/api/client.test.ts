@@ -27,7 +27,7 @@ describe('Client', () => {
     const c = new Client({ url: 'http://node', key: 'k1' }, f as unknown as typeof fetch);
     let text = '';
     const done = vi.fn();
-    await c.chat([{ role: 'user', content: 'hi' }], { ...defaultSettings, system: 'Be brief', seed: 3 }, { onText: (p) => (text += p), onDone: done });
+    await c.chat([{ role: 'user', content: 'hi' }], { ...defaultSettings, system: 'Be brief', seed: 3, verify: true }, { onText: (p) => (text += p), onDone: done });
     expect(text).toBe('Hello');
     expect(done).toHaveBeenCalledWith({ finish: 'stop', usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, aria: { tokens_per_s: 12.5, mj_per_token: 80, energy_kind: 'estimated' } });
     const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
@@ -35,7 +35,7 @@ describe('Client', () => {
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer k1');
     const body = JSON.parse(init.body as string);
     expect(body.messages[0]).toEqual({ role: 'system', content: 'Be brief' });
-    expect(body).toMatchObject({ stream: true, seed: 3, stream_options: { include_usage: true } });
+    expect(body).toMatchObject({ stream: true, seed: 3, verify: 'full', stream_options: { include_usage: true } });
   });
 
   it('turns an OpenAI error body into an ApiError', async () => {

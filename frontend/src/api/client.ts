@@ -162,6 +162,7 @@ export class Client {
       stream_options: { include_usage: true },
     };
     if (s.seed !== null) body.seed = s.seed;
+    if (s.verify) body.verify = 'full';
     const r = await this.f(this.ep.url + '/v1/chat/completions', {
       method: 'POST', headers: this.headers(true), body: JSON.stringify(body), signal,
     });

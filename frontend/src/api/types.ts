@@ -22,6 +22,8 @@ export type {
   LedgerList,
   LedgerProblem,
   LedgerReport,
+  Liar,
+  LiarEvent,
   LoadedModel,
   LocalModel,
   MetricsEvent,
@@ -64,4 +66,6 @@ export interface SamplingSettings {
   top_p: number;
   max_tokens: number;
   seed: number | null;
+  /** re-execute every peer's share of each answer on this node ("verify": "full") */
+  verify: boolean;
 }

@@ -19,6 +19,25 @@ function fakeClient() {
 }
 
 describe('Chat', () => {
+  it('says what verifying the peers\' work found', async () => {
+    const { client, calls } = fakeClient();
+    render(<Chat client={client} ready />);
+    for (const [i, audit, want] of [
+      [0, { full: true, hops: 2, positions: 80, caught: [] }, 'verified'],
+      [1, { full: true, hops: 2, positions: 80, caught: ['12D3KooWRm3yqvT8EWFx1Ju6S7hK2aGb4vRr7LCBtxcH7BbCo7sr'] }, 'peer caught lying'],
+    ] as const) {
+      fireEvent.change(screen.getByTestId('chat-input'), { target: { value: 'Q' } });
+      fireEvent.click(screen.getByTestId('send'));
+      await act(async () => {
+        calls[i].h.onText('A');
+        calls[i].h.onDone({ finish: 'stop', usage: null, aria: { tokens_per_s: 1, audit: { ...audit, caught: [...audit.caught] } } });
+        calls[i].finish();
+      });
+      expect(screen.getByTestId('audit').textContent).toContain(want);
+    }
+  });
+
+
   it('streams the answer into the list, shows the speed, and Stop aborts the request', async () => {
     const { client, calls } = fakeClient();
     render(<Chat client={client} ready />);
@@ -49,6 +68,7 @@ describe('Chat', () => {
     });
     expect(screen.getByTestId('tokens-per-s').textContent).toBe('42.0');
     expect(screen.getByTestId('energy-kind').textContent).toBe('estimated');
+    expect(screen.queryByTestId('audit')).toBeNull(); // nothing of peers' was re-executed
     fireEvent.click(screen.getByTestId('new-chat'));
     expect(screen.queryAllByTestId('message')).toHaveLength(0);
   });

@@ -5,6 +5,7 @@ import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { Readout } from './Readout';
 import { Settings, defaultSettings } from './Settings';
+import { AuditBadge } from './AuditBadge';
 
 export interface ChatProps {
   client: Pick<Client, 'chat'>;
@@ -75,6 +76,7 @@ export function Chat({ client, ready, live, picker }: ChatProps) {
         <button data-testid="new-chat" onClick={reset}>New chat</button>
         <Readout tokensPerS={shown.tokens_per_s} mjPerToken={shown.mj_per_token} energyKind={kind}
           energyDetail={detail} live={busy} />
+        {!busy && shown.audit && <AuditBadge audit={shown.audit} />}
       </div>
       <Settings value={settings} onChange={setSettings} />
       <MessageList messages={messages} pending={busy} />

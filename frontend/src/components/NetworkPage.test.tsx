@@ -27,7 +27,7 @@ function peer(id: string, contributing: boolean, tokensPerS: number): PeerInfo {
 function network(over: Partial<NetworkInfo> = {}): NetworkInfo {
   return {
     peer_id: self, addrs: [`/ip4/127.0.0.1/tcp/37767/p2p/${self}`], joined: true, route: 'local', peers: [],
-    policy, contribution: { contributing: false, reason: 'off', active: 0 }, last_route: '', last_hops: null, ...over,
+    policy, contribution: { contributing: false, reason: 'off', active: 0 }, last_route: '', last_hops: null, liars: [], ...over,
   };
 }
 
@@ -105,6 +105,28 @@ describe('NetworkPage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('status').textContent).toBe('Saved');
     expect((screen.getByTestId('policy-max_cpu_percent') as HTMLInputElement).value).toBe('25');
+  });
+
+  it('marks the peers caught lying, from the ledger and as they are caught', async () => {
+    const caught = {
+      at: Date.parse('2026-12-01T10:00:00Z'), claimed: 'aa'.repeat(32), computed: 'bb'.repeat(32), evidence: 3,
+      layer_from: 8, layer_to: 16, peer: other, pos: 40, request_id: 'chatcmpl-1',
+    };
+    const { client } = node(network({ peers: [peer(other, true, 41.2), peer(third, true, 12)], liars: [caught] }));
+    render(<NetworkPage client={client} />);
+    const rows = await screen.findAllByTestId('peer');
+    expect(within(rows[0]).queryByTestId('peer-liar')?.textContent).toBe('caught lying');
+    expect(within(rows[1]).queryByTestId('peer-liar')).toBeNull();
+    const table = screen.getByRole('region', { name: 'Caught lying' });
+    const cells = within(table).getAllByRole('cell').map((c) => c.textContent);
+    expect([cells[0], cells[2], cells[3], cells[4]]).toEqual(['12D3…bCo7sr', 'chatcmpl-1', '8–16', '40']);
+
+    await act(() => FakeEvents.emit('liar', {
+      peer: third, request_id: 'chatcmpl-2', layers: [16, 24], pos: 7, claimed: 'cc'.repeat(32), computed: 'dd'.repeat(32),
+    }));
+    const now = screen.getAllByTestId('peer');
+    expect(within(now[1]).getByTestId('peer-liar').textContent).toBe('caught lying');
+    expect(screen.getAllByTestId('liar')).toHaveLength(2);
   });
 
   it('lists the peers and follows peers events', async () => {

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { Client } from '../api/client';
-import type { NetworkInfo, PeerInfo, Policy, PolicyResponse, Route, RouteEvent } from '../api/types';
+import type { LiarEvent, NetworkInfo, PeerInfo, Policy, PolicyResponse, Route, RouteEvent } from '../api/types';
 import { ContributeSwitch } from './ContributeSwitch';
 import { LastRoute } from './LastRoute';
+import { LiarsTable } from './LiarsTable';
 import { PeerIdentity } from './PeerIdentity';
 import { PeersTable } from './PeersTable';
 import { PolicyForm } from './PolicyForm';
@@ -25,6 +26,14 @@ function apply(n: NetworkInfo, type: string, data: unknown): NetworkInfo {
       const p = data as PolicyResponse;
       return { ...n, policy: p.policy, contribution: p.status };
     }
+    case 'liar': {
+      const l = data as LiarEvent;
+      const caught = {
+        at: Date.now(), claimed: l.claimed, computed: l.computed, evidence: 0, layer_from: l.layers[0],
+        layer_to: l.layers[1], peer: l.peer, pos: l.pos, request_id: l.request_id,
+      };
+      return { ...n, liars: [...(n.liars ?? []), caught] };
+    }
     default:
       return n;
   }
@@ -39,7 +48,7 @@ export function NetworkPage({ client }: { client: NetworkClient }) {
   useEffect(() => {
     let live = true;
     client.network().then((n) => live && setNet(n), (e) => live && setError(message(e)));
-    const stop = client.events(['peers', 'route', 'policy'], (type, data) => setNet((n) => n && apply(n, type, data)));
+    const stop = client.events(['peers', 'route', 'policy', 'liar'], (type, data) => setNet((n) => n && apply(n, type, data)));
     return () => {
       live = false;
       stop();
@@ -78,7 +87,8 @@ export function NetworkPage({ client }: { client: NetworkClient }) {
           <PolicyForm value={net.policy} onSave={savePolicy} />
           <RoutePicker value={net.route} busy={busy} onChange={(r) => void pickRoute(r)} />
           <h2>Peers</h2>
-          <PeersTable peers={net.peers ?? []} joined={net.joined} />
+          <PeersTable peers={net.peers ?? []} joined={net.joined} liars={new Set((net.liars ?? []).map((l) => l.peer))} />
+          <LiarsTable liars={net.liars ?? []} />
           <h2>Last route</h2>
           <LastRoute route={net.last_route} hops={net.last_hops} />
         </>

@@ -7,7 +7,7 @@ function held(ms: ModelCap[] | null): string {
 }
 
 /** PeersTable lists the peers this node knows, with what they hold and how fast they are. */
-export function PeersTable({ peers, joined }: { peers: PeerInfo[]; joined: boolean }) {
+export function PeersTable({ peers, joined, liars = new Set() }: { peers: PeerInfo[]; joined: boolean; liars?: Set<string> }) {
   if (!joined) {
     return (
       <p data-testid="peers-empty" className="card">
@@ -45,6 +45,14 @@ export function PeersTable({ peers, joined }: { peers: PeerInfo[]; joined: boole
               {p.caps.contributing
                 ? <span className="badge measured">contributing</span>
                 : <span className="badge">not contributing</span>}
+              {liars.has(p.id) && (
+                <>
+                  {' '}
+                  <span className="badge liar" data-testid="peer-liar" title="Re-executing its work gave other results: it is in no route">
+                    caught lying
+                  </span>
+                </>
+              )}
             </td>
           </tr>
         ))}

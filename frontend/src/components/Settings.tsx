@@ -1,6 +1,6 @@
 import type { SamplingSettings } from '../api/types';
 
-export const defaultSettings: SamplingSettings = { system: '', temperature: 0.7, top_p: 0.95, max_tokens: 256, seed: null };
+export const defaultSettings: SamplingSettings = { system: '', temperature: 0.7, top_p: 0.95, max_tokens: 256, seed: null, verify: false };
 
 /** Settings edits the system prompt and the sampling parameters of the next messages. */
 export function Settings({ value, onChange }: { value: SamplingSettings; onChange(v: SamplingSettings): void }) {
@@ -26,6 +26,11 @@ export function Settings({ value, onChange }: { value: SamplingSettings; onChang
         Max tokens
         <input type="number" min={1} max={8192} value={value.max_tokens}
           onChange={(e) => set('max_tokens', Math.max(1, Number(e.target.value) || 1))} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={value.verify} data-testid="verify-all"
+          onChange={(e) => set('verify', e.target.checked)} />
+        Verify all of the peers' work on my answers (this computer re-checks it; slower)
       </label>
       <label>
         Seed (empty: random)
