@@ -61,6 +61,25 @@ func TestEvidence(t *testing.T) {
 	if err != nil || string(in) != string(ev.Inputs) {
 		t.Fatalf("inputs %v (%v)", in, err)
 	}
+	if rep, err := ro.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("the ledger with evidence does not verify: %+v (%v)", rep, err)
+	}
+	ro.Close()
+	// Evidence edited in the file (another peer named) no longer verifies.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE evidence SET peer = ?", other.String()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if ro, err = OpenReadOnly(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := ro.Verify(ctx); err != nil || len(rep.Problems) != 1 || rep.Problems[0].Kind != EvidenceBad {
+		t.Fatalf("edited evidence: %+v (%v), want one bad evidence", rep, err)
+	}
 	ro.Close()
 
 	// A schema-1 ledger: read as it is, upgraded by the node's Open.
@@ -74,7 +93,7 @@ func TestEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Close()
-	db, err := sql.Open("sqlite", old)
+	db, err = sql.Open("sqlite", old)
 	if err != nil {
 		t.Fatal(err)
 	}

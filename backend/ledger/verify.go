@@ -21,6 +21,9 @@ const (
 	ReceiptBad ProblemKind = "bad receipt"   // the other peer's receipt does not verify or match
 	HeadBad    ProblemKind = "head mismatch" // the signed head is not the last entry
 	OwnerBad   ProblemKind = "wrong owner"   // the ledger is another peer's than expected
+	// EvidenceBad: evidence against a peer that the peer did not sign (Seq is the evidence's
+	// number, not an entry's).
+	EvidenceBad ProblemKind = "bad evidence"
 )
 
 // Problem is one thing wrong with the entry Seq.
@@ -128,6 +131,16 @@ func (l *Ledger) VerifyOwner(ctx context.Context, want peer.ID) (Report, error) 
 			add(hs, HeadBad, "%v", err)
 		} else if err := checkSig(l.owner, msg, hsig); err != nil {
 			add(hs, HeadBad, "head not signed by the owner: %v", err)
+		}
+	}
+	// Evidence holds against a peer only with its own signature over the claim.
+	ev, err := l.EvidenceList(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("verify ledger %s: %w", l.path, err)
+	}
+	for _, e := range ev {
+		if err := checkSig(e.Peer, e.Claim, e.Sig); err != nil {
+			add(uint64(e.ID), EvidenceBad, "evidence against %s: %v", e.Peer, err)
 		}
 	}
 	return rep, nil
