@@ -102,6 +102,8 @@ deps-clients: deps-node
 
 test-go: build deps-clients
 	ARIA_BIN=$(abspath $(BIN)) ARIA_FIXTURES=$(FIXTURES) $(GO) test -count=1 -timeout 15m ./...
+	@# The flood test compares the node's latency with and without a flood: alone on the machine.
+	ARIA_BIN=$(abspath $(BIN)) ARIA_TEST_ALONE=1 $(GO) test -count=1 -timeout 5m -run '^TestServeProcessUnderFlood$$' ./backend/node/
 
 ## test-race: the node's packages, where peers, streams and the ledger run concurrently, and the
 ## engine's sessions under the race detector (which needs cgo and a C compiler). The tests that
