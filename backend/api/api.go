@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -65,6 +66,16 @@ type Options struct {
 	// Static is the built frontend, served at / (nil: none).
 	Static  fs.FS
 	Version string
+	// Memory serves chats that opt in to memory (nil: such chats are refused).
+	Memory Memory
+	Log    *slog.Logger // nil: none
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return h.o.Log
 }
 
 // Handler serves the API.

@@ -86,6 +86,8 @@ type params struct {
 	// Verify "full" re-executes every peer's share of a pipelined request before the answer
 	// ends ("sample", the default: a sample of all requests is).
 	Verify string `json:"verify"`
+	// Aria is ARIA's extension: memory (chat only).
+	Aria *ariaRequest `json:"aria"`
 }
 
 type streamOptions struct {
@@ -363,7 +365,26 @@ func (h *Handler) resolveModel(ctx context.Context, id string) (scheduler.ModelI
 // run executes a completion, streamed or not.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inference.Request, object, prefix string) {
 	ctx := r.Context()
-	info, err := h.resolveModel(ctx, p.Model)
+	err := p.Aria.validate()
+	if err == nil && p.Aria != nil && p.Aria.Memory && object != "chat.completion" {
+		err = bad("aria.memory", "aria.memory works with chat completions only")
+	}
+	var info scheduler.ModelInfo
+	if err == nil {
+		info, err = h.resolveModel(ctx, p.Model)
+	}
+	var turn MemoryTurn
+	var plan MemoryPlan
+	remember := false
+	if err == nil {
+		turn, plan, remember, err = h.withMemory(ctx, p.Aria, req.Messages, req.MaxTokens)
+		if remember {
+			req.Messages = plan.Messages
+			if !p.Aria.Peers {
+				ctx = route.WithLocal(ctx) // what is remembered stays on this node
+			}
+		}
+	}
 	if err == nil {
 		req, err = h.o.Backend.Prepare(ctx, req)
 	}
@@ -379,6 +400,18 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	chatAPI := object == "chat.completion"
 	audit := &route.AuditReport{Full: p.Verify == "full"}
 	ctx = route.WithAudit(ctx, audit)
+	var memory *MemoryReport
+	if remember {
+		memory = &plan.Report
+	}
+	// keep stores a finished memory turn; a failure to store does not take the answer away.
+	keep := func(res inference.Result) {
+		if remember && !turn.Private {
+			if err := h.o.Memory.Keep(context.WithoutCancel(ctx), turn, res.Text); err != nil {
+				h.log().Error("memory: the turn was not kept", "conversation", turn.Conversation, "err", err)
+			}
+		}
+	}
 	if !p.Stream {
 		res, err := h.o.Backend.Generate(ctx, id, req, nil)
 		if err != nil {
@@ -387,14 +420,15 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 			}
 			return
 		}
+		keep(res)
 		if chatAPI {
 			WriteJSON(w, http.StatusOK, ChatCompletion{ID: id, Object: object, Created: created, Model: info.ID,
 				Choices: []ChatChoice{{FinishReason: res.FinishReason, Message: ChatMessage{Role: "assistant", Content: res.Text}}},
-				Usage:   usage(res), Aria: h.extra(id, res, audit)})
+				Usage:   usage(res), Aria: h.extra(id, res, audit, memory)})
 		} else {
 			WriteJSON(w, http.StatusOK, Completion{ID: id, Object: object, Created: created, Model: info.ID,
 				Choices: []CompletionChoice{{FinishReason: res.FinishReason, Text: res.Text}},
-				Usage:   usage(res), Aria: h.extra(id, res, audit)})
+				Usage:   usage(res), Aria: h.extra(id, res, audit, memory)})
 		}
 		return
 	}
@@ -451,26 +485,27 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 		_ = sse.send(ErrorBody{Error: ErrorObject{Message: err.Error(), Type: typeServer}})
 		return
 	}
+	keep(res)
 	if first {
 		_ = send(&piece{first: true}, nil, nil)
 	}
 	includeUsage := p.StreamOptions != nil && p.StreamOptions.IncludeUsage
 	var final *Aria
 	if !includeUsage {
-		a := h.extra(id, res, audit)
+		a := h.extra(id, res, audit, memory)
 		final = &a
 	}
 	_ = send(&piece{finish: &res.FinishReason}, final, nil)
 	if includeUsage {
-		a, u := h.extra(id, res, audit), usage(res)
+		a, u := h.extra(id, res, audit, memory), usage(res)
 		_ = send(nil, &a, &u)
 	}
 	sse.done()
 }
 
 // extra is the "aria" object: speeds from the engine, energy from the meter when there is one.
-func (h *Handler) extra(id string, res inference.Result, audit *route.AuditReport) Aria {
-	a := Aria{PromptTokensPerS: res.PromptPerSec, TokensPerS: res.GeneratePerSec}
+func (h *Handler) extra(id string, res inference.Result, audit *route.AuditReport, memory *MemoryReport) Aria {
+	a := Aria{PromptTokensPerS: res.PromptPerSec, TokensPerS: res.GeneratePerSec, Memory: memory}
 	if audit.Full || audit.Hops > 0 {
 		a.Audit = &Audit{Full: audit.Full, Hops: audit.Hops, Positions: audit.Positions, Caught: []string{}}
 		for _, p := range audit.Caught {

@@ -46,9 +46,12 @@ type Aria struct {
 	*Energy
 	// Audit is present when peers' work on the request was re-executed (or "verify": "full"
 	// asked for it).
-	Audit            *Audit  `json:"audit,omitempty"`
-	PromptTokensPerS float64 `json:"prompt_tokens_per_s"`
-	TokensPerS       float64 `json:"tokens_per_s"`
+	Audit *Audit `json:"audit,omitempty"`
+	// Memory is present on a chat that used memory: what it put into the context, and the
+	// intentions the turn fired.
+	Memory           *MemoryReport `json:"memory,omitempty"`
+	PromptTokensPerS float64       `json:"prompt_tokens_per_s"`
+	TokensPerS       float64       `json:"tokens_per_s"`
 }
 
 // Audit says how much of the peers' work on a pipelined request this node re-executed, and who

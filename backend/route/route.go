@@ -170,6 +170,14 @@ func (r *Router) Last() (string, []pipeline.HopStats) {
 	return r.lastPath, r.lastHops
 }
 
+type localKey struct{}
+
+// WithLocal makes the request run under ctx on this node whatever the route: its prompt holds
+// what must not leave the node (memories).
+func WithLocal(ctx context.Context) context.Context { return context.WithValue(ctx, localKey{}, true) }
+
+func localOnly(ctx context.Context) bool { v, _ := ctx.Value(localKey{}).(bool); return v }
+
 // Generate runs a request by the current route and writes it to the ledger.
 func (r *Router) Generate(ctx context.Context, id string, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 	start := time.Now()
@@ -178,6 +186,9 @@ func (r *Router) Generate(ctx context.Context, id string, req inference.Request,
 	var res inference.Result
 	var err error
 	route := r.Route()
+	if localOnly(ctx) {
+		route = Local
+	}
 	switch route {
 	case Remote:
 		res, err = r.remote(ctx, id, req, onToken, &e)

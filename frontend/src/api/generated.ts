@@ -49,6 +49,7 @@ export interface Aria {
   energy_mj?: number;
   mj_per_token?: number;
   audit?: Audit;
+  memory?: MemoryReport;
   prompt_tokens_per_s: number;
   tokens_per_s: number;
 }
@@ -59,6 +60,24 @@ export interface Audit {
   full: boolean;
   hops: number;
   positions: number;
+}
+
+/** api.MemoryReport: a memory chat's "aria.memory" */
+export interface MemoryReport {
+  fired: FiredIntention[] | null;
+  used: UsedMemory[] | null;
+}
+
+/** api.UsedMemory: a memory put into a turn's context */
+export interface UsedMemory {
+  id: string;
+  score: number;
+}
+
+/** api.FiredIntention: an intention a turn fired */
+export interface FiredIntention {
+  id: string;
+  text: string;
 }
 
 /** api.ChatMessage */
