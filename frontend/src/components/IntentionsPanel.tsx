@@ -11,7 +11,10 @@ const when = (t?: string) => (t ? new Date(t).toLocaleString() : '');
 export function trigger(i: Intention): string {
   if (i.cue) return `when “${i.cue}” comes up`;
   if (i.at) return `at ${when(i.at)}`;
-  if (i.event) return (intentionEvents.find((e) => e.value === i.event)?.label ?? i.event).toLowerCase();
+  if (i.event) {
+    const l = intentionEvents.find((e) => e.value === i.event)?.label ?? `on ${i.event}`;
+    return l[0].toLowerCase() + l.slice(1);
+  }
   if (i.after_turns) return `after ${i.after_turns} ${i.after_turns === 1 ? 'turn' : 'turns'}`;
   return '';
 }
