@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Client } from './api/client';
+import { MemoryApi } from './api/memory';
 import type { AriaStats, MetricsEvent, ModelsResponse, Progress, Status } from './api/types';
 import { Chat } from './components/Chat';
 import { LedgerPage } from './components/LedgerPage';
+import { MemoryPage } from './components/MemoryPage';
 import { ModelPicker } from './components/ModelPicker';
 import { ModelsPage } from './components/ModelsPage';
 import { NetworkPage } from './components/NetworkPage';
@@ -11,9 +13,10 @@ import { Welcome } from './components/Welcome';
 
 const empty: ModelsResponse = { catalogue: [], local: [], downloads: [] };
 
-type Page = 'chat' | 'models' | 'network' | 'ledger';
+type Page = 'chat' | 'memory' | 'models' | 'network' | 'ledger';
 const pages: { id: Page; label: string }[] = [
-  { id: 'chat', label: 'Chat' }, { id: 'models', label: 'Models' }, { id: 'network', label: 'Network' }, { id: 'ledger', label: 'Ledger' },
+  { id: 'chat', label: 'Chat' }, { id: 'memory', label: 'Memory' }, { id: 'models', label: 'Models' }, { id: 'network', label: 'Network' },
+  { id: 'ledger', label: 'Ledger' },
 ];
 
 export function App({ client }: { client: Client }) {
@@ -23,6 +26,7 @@ export function App({ client }: { client: Client }) {
   const [live, setLive] = useState<AriaStats>({});
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const memory = useMemo(() => new MemoryApi(client), [client]);
 
   const refresh = useCallback(async () => {
     try {
@@ -85,7 +89,7 @@ export function App({ client }: { client: Client }) {
             onDemo={act(() => client.demo())} />
         )}
         {page === 'chat' && ready && (
-          <Chat client={client} ready={ready && !loading} live={live}
+          <Chat client={client} ready={ready && !loading} live={live} memory={memory}
             picker={<ModelPicker models={models.local} current={current} busy={loading} onPick={load} />} />
         )}
         {page === 'models' && (
@@ -95,6 +99,7 @@ export function App({ client }: { client: Client }) {
         )}
         {page === 'network' && <NetworkPage client={client} />}
         {page === 'ledger' && <LedgerPage client={client} />}
+        {page === 'memory' && <MemoryPage api={memory} />}
       </main>
       <StatusBar status={status} url={client.url} />
     </div>

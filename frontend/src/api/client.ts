@@ -1,6 +1,7 @@
 // The one adapter between the interface and the node. In the desktop window the Go binding
 // window.go.main.App.NodeURL() says where the node listens; in a browser the page was served by
 // the node itself. Either way everything goes over the node's HTTP API.
+import type { AriaChatOptions, AriaMemory } from './memory';
 import { SSEParser, openEventStream } from './sse';
 import type {
   AriaStats, ApiErrorBody, ChatMessage, IDAnswer, LedgerKind, LedgerList, LoadedModel, ModelFile, ModelsResponse, NameAnswer,
@@ -12,7 +13,8 @@ interface WailsWindow {
 }
 
 export class ApiError extends Error {
-  constructor(public status: number, message: string, public code?: string | null) {
+  /** param names the request's field the node rejected ("text", "at"…), when it says. */
+  constructor(public status: number, message: string, public code?: string | null, public param?: string | null) {
     super(message);
   }
 }
@@ -66,8 +68,11 @@ function takeKeyFromURL(win: Window): string | null {
 
 export interface StreamHandlers {
   onText(piece: string): void;
-  onDone(r: { finish: string | null; usage: Usage | null; aria: AriaStats | null }): void;
+  onDone(r: { finish: string | null; usage: Usage | null; aria: ChatAria | null }): void;
 }
+
+/** ChatAria is a completion's "aria" object with, for a chat that opted in, its memory. */
+export type ChatAria = AriaStats & { memory?: AriaMemory };
 
 export class Client {
   constructor(private ep: Endpoint, private f: typeof fetch = fetch.bind(globalThis)) {}
@@ -84,9 +89,21 @@ export class Client {
   }
 
   private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const r = await this.f(this.ep.url + path, { ...init, headers: this.headers(init.body !== undefined) });
-    if (!r.ok) throw await toError(r);
+    const r = await this.send(path, init);
     return (await r.json()) as T;
+  }
+
+  /**
+   * send makes one request to the node with the key and returns its response, or throws the
+   * node's error (an ApiError with the field it names). A body that is not a string is sent as
+   * it is, with contentType (JSONL imports); JSON bodies are strings.
+   */
+  async send(path: string, init: RequestInit = {}, contentType?: string): Promise<Response> {
+    const headers = this.headers(typeof init.body === 'string') as Record<string, string>;
+    if (contentType) headers['Content-Type'] = contentType;
+    const r = await this.f(this.ep.url + path, { ...init, headers });
+    if (!r.ok) throw await toError(r);
+    return r;
   }
 
   status(): Promise<Status> {
@@ -151,8 +168,13 @@ export class Client {
     return this.request('/api/ledger/verify');
   }
 
-  /** chat streams an answer; abort the signal to stop (the node cancels the generation). */
-  async chat(messages: ChatMessage[], s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal): Promise<void> {
+  /**
+   * chat streams an answer; abort the signal to stop (the node cancels the generation). With
+   * memory the request opts in to memory for one conversation (the answer's aria.memory says
+   * what was used and which reminders fired).
+   */
+  async chat(messages: ChatMessage[], s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal,
+    memory?: AriaChatOptions): Promise<void> {
     const body: Record<string, unknown> = {
       messages: s.system ? [{ role: 'system', content: s.system }, ...messages] : messages,
       temperature: s.temperature,
@@ -163,6 +185,7 @@ export class Client {
     };
     if (s.seed !== null) body.seed = s.seed;
     if (s.verify) body.verify = 'full';
+    if (memory?.memory) body.aria = memory;
     const r = await this.f(this.ep.url + '/v1/chat/completions', {
       method: 'POST', headers: this.headers(true), body: JSON.stringify(body), signal,
     });
@@ -171,7 +194,7 @@ export class Client {
     const reader = r.body.getReader();
     let finish: string | null = null;
     let usage: Usage | null = null;
-    let aria: AriaStats | null = null;
+    let aria: ChatAria | null = null;
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -186,7 +209,7 @@ export class Client {
         if (choice?.delta?.content) h.onText(choice.delta.content);
         if (choice?.finish_reason) finish = choice.finish_reason;
         if (c.usage) usage = c.usage;
-        if (c.aria) aria = c.aria;
+        if (c.aria) aria = { ...(aria ?? {}), ...c.aria } as ChatAria;
       }
     }
     h.onDone({ finish, usage, aria });
@@ -215,7 +238,7 @@ export class Client {
 async function toError(r: Response): Promise<ApiError> {
   try {
     const b = (await r.json()) as ApiErrorBody;
-    return new ApiError(r.status, b.error.message, b.error.code);
+    return new ApiError(r.status, b.error.message, b.error.code, b.error.param);
   } catch {
     return new ApiError(r.status, `${r.status} ${r.statusText}`);
   }

@@ -1,17 +1,18 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { StreamHandlers } from '../api/client';
+import type { AriaChatOptions, IntentionPatch } from '../api/memory';
 import type { ChatMessage, SamplingSettings } from '../api/types';
 import { Chat } from './Chat';
 
 // A fake of the client's chat: the test drives the stream by hand.
 function fakeClient() {
-  const calls: { messages: ChatMessage[]; h: StreamHandlers; signal?: AbortSignal; finish: () => void }[] = [];
+  const calls: { messages: ChatMessage[]; h: StreamHandlers; signal?: AbortSignal; opts?: AriaChatOptions; finish: () => void }[] = [];
   const client = {
-    chat(messages: ChatMessage[], _s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal) {
+    chat(messages: ChatMessage[], _s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal, opts?: AriaChatOptions) {
       return new Promise<void>((resolve, reject) => {
         signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-        calls.push({ messages, h, signal, finish: resolve });
+        calls.push({ messages, h, signal, opts, finish: resolve });
       });
     },
   };
@@ -71,5 +72,95 @@ describe('Chat', () => {
     expect(screen.queryByTestId('audit')).toBeNull(); // nothing of peers' was re-executed
     fireEvent.click(screen.getByTestId('new-chat'));
     expect(screen.queryAllByTestId('message')).toHaveLength(0);
+  });
+});
+
+describe('Chat with memory', () => {
+  const ask = async (calls: ReturnType<typeof fakeClient>['calls'], i: number, aria: Parameters<StreamHandlers['onDone']>[0]['aria']) => {
+    fireEvent.change(screen.getByTestId('chat-input'), { target: { value: `Q${i}` } });
+    fireEvent.click(screen.getByTestId('send'));
+    await act(async () => {
+      calls[i].h.onText('A');
+      calls[i].h.onDone({ finish: 'stop', usage: null, aria });
+      calls[i].finish();
+    });
+  };
+
+  it('is off by default and says why; on, it names the conversation, and New chat starts another', async () => {
+    const { client, calls } = fakeClient();
+    render(<Chat client={client} ready />);
+    const sw = screen.getByRole('checkbox', { name: 'Memory' }) as HTMLInputElement;
+    expect(sw.checked).toBe(false);
+    expect(sw.closest('label')?.title).toContain('Off by default');
+    expect(document.getElementById(sw.getAttribute('aria-describedby')!)?.textContent).toContain('stays on this computer');
+    const priv = screen.getByRole('checkbox', { name: 'Private chat' }) as HTMLInputElement;
+    expect(priv.disabled).toBe(true); // private is a kind of memory chat
+
+    await ask(calls, 0, { tokens_per_s: 1 });
+    expect(calls[0].opts).toBeUndefined();
+    expect(screen.queryByTestId('memory-used')).toBeNull();
+
+    fireEvent.click(sw);
+    fireEvent.click(priv);
+    await ask(calls, 1, { tokens_per_s: 1 });
+    const id = calls[1].opts!.conversation;
+    expect(calls[1].opts).toEqual({ memory: true, conversation: id, private: true });
+    expect(id).toMatch(/^[0-9a-f-]{32,36}$/);
+    fireEvent.click(priv);
+    await ask(calls, 2, { tokens_per_s: 1 });
+    expect(calls[2].opts).toEqual({ memory: true, conversation: id, private: false }); // the same chat
+
+    fireEvent.click(screen.getByTestId('new-chat'));
+    await ask(calls, 3, { tokens_per_s: 1 });
+    expect(calls[3].opts?.conversation).not.toBe(id);
+    expect(calls[3].messages).toEqual([{ role: 'user', content: 'Q3' }]);
+  });
+
+  it('shows the memories used with their scores, and a reminder chip that can be dismissed from the keyboard', async () => {
+    const { client, calls } = fakeClient();
+    const patches: [string, IntentionPatch][] = [];
+    const memory = { updateIntention: async (id: string, p: IntentionPatch) => { patches.push([id, p]); return { id, text: '', state: p.state }; } };
+    render(<Chat client={client} ready memory={memory} />);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Memory' }));
+    await ask(calls, 0, {
+      tokens_per_s: 5,
+      memory: { used: [{ id: 'm1', score: 0.8123 }, { id: 'm2', score: 0.41 }], fired: [{ id: 'i1', text: 'call mum' }, { id: 'i2', text: 'stretch' }] },
+    });
+    expect(screen.getByTestId('tokens-per-s').textContent).toBe('5.0');
+    const answer = screen.getAllByTestId('message')[1];
+    const used = within(answer).getByTestId('memory-used');
+    expect(used.querySelector('summary')?.textContent).toBe('2 memories used');
+    fireEvent.click(within(used).getByText('2 memories used'));
+    expect(within(used).getAllByTestId('memory-used-item').map((u) => u.textContent)).toEqual(['m1 score 0.812', 'm2 score 0.410']);
+    expect(screen.getByTestId('memory-announce').textContent).toBe('Reminder: call mum. Reminder: stretch');
+
+    const chips = within(answer).getAllByTestId('reminder-chip');
+    expect(chips.map((c) => c.getAttribute('aria-label'))).toEqual(['Reminder: call mum', 'Reminder: stretch']);
+    expect(chips[0].tabIndex).toBe(0);
+    chips[0].focus();
+    await act(async () => fireEvent.keyDown(chips[0], { key: 'Delete' }));
+    expect(patches).toEqual([['i1', { state: 'done' }]]);
+    expect(within(answer).getAllByTestId('reminder-chip').map((c) => c.textContent)).toEqual(['Reminder: stretch✕']);
+    expect(document.activeElement).toBe(within(answer).getByTestId('reminder-chip')); // on to the next reminder
+    expect(screen.getByTestId('memory-announce').textContent).toBe('Reminder done.');
+
+    await act(async () => fireEvent.click(within(answer).getByRole('button', { name: 'Dismiss reminder: stretch' })));
+    expect(patches.at(-1)).toEqual(['i2', { state: 'done' }]);
+    expect(within(answer).queryByTestId('reminder-chip')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('chat-input'));
+
+    await ask(calls, 1, { memory: { used: [], fired: null } });
+    expect(within(screen.getAllByTestId('message')[3]).getByTestId('memory-used').textContent).toBe('No memories used');
+  });
+
+  it('keeps a reminder whose dismissal failed, with the node\'s message', async () => {
+    const { client, calls } = fakeClient();
+    const memory = { updateIntention: async () => { throw new Error('id: no such intention'); } };
+    render(<Chat client={client} ready memory={memory} />);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Memory' }));
+    await ask(calls, 0, { memory: { used: null, fired: [{ id: 'i9', text: 'water the plants' }] } });
+    await act(async () => fireEvent.keyDown(screen.getByTestId('reminder-chip'), { key: 'Backspace' }));
+    expect(screen.getByTestId('reminder-chip')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('id: no such intention');
   });
 });

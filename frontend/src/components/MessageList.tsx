@@ -1,6 +1,14 @@
+import type { ReactNode } from 'react';
 import type { ChatMessage } from '../api/types';
 
-export function MessageList({ messages, pending }: { messages: ChatMessage[]; pending: boolean }) {
+export interface MessageListProps {
+  messages: ChatMessage[];
+  pending: boolean;
+  /** footer is shown under a message (what memory did for an answer), by the message's index */
+  footer?(i: number): ReactNode;
+}
+
+export function MessageList({ messages, pending, footer }: MessageListProps) {
   return (
     <ol className="messages">
       {messages.map((m, i) => (
@@ -10,6 +18,7 @@ export function MessageList({ messages, pending }: { messages: ChatMessage[]; pe
             {m.content}
             {pending && i === messages.length - 1 && m.role === 'assistant' && <span className="cursor">▍</span>}
           </div>
+          {footer?.(i)}
         </li>
       ))}
     </ol>
