@@ -48,10 +48,16 @@ func (s *syncBuffer) String() string {
 
 func serve(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
-	dir := t.TempDir()
+	return serveIn(t, bin, t.TempDir(), nil, args...)
+}
+
+// serveIn is serve on the data directory dir, with env added to the process's environment.
+func serveIn(t *testing.T, bin, dir string, env []string, args ...string) *proc {
+	t.Helper()
 	all := append([]string{"serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--p2p-listen", "/ip4/127.0.0.1/tcp/0",
 		"--no-mdns", "--dht-server", "--caps-interval", "300ms", "--threads", "1"}, args...)
 	cmd := exec.Command(bin, all...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

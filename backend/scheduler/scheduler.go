@@ -293,6 +293,33 @@ func (s *Scheduler) Replay(ctx context.Context, prompt, out []int32, sp sample.P
 	return bad, drawn, err
 }
 
+// Hidden tokenizes text (BOS when the model wants it, special tokens as plain text) and returns
+// the hidden state of its last token after layers [0, upto) of the loaded model
+// (inference.Engine.Hidden) and the number of tokens, under a lease outside the FIFO: its steps
+// take turns with the running generation's. It fails with ErrUnloaded when the model loaded is
+// not the file at path, or is replaced meanwhile, so that a vector is never filed under another
+// model's space. It implements backend/embed's Engine.
+func (s *Scheduler) Hidden(ctx context.Context, path, text string, upto int) ([]float32, int, error) {
+	l, release, err := s.lease()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
+	if l.info.Path != path {
+		return nil, 0, fmt.Errorf("%w: %s is loaded, not %s", ErrUnloaded, l.info.Path, path)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(l.ctx, func() { cancel(ErrUnloaded) })
+	defer stop()
+	toks := l.eng.Tok.Encode(text, l.eng.Tok.AddBOS(), false)
+	h, err := l.eng.Hidden(ctx, toks, upto)
+	if c := context.Cause(ctx); err != nil && c != nil {
+		err = c
+	}
+	return h, len(toks), err
+}
+
 // Prepare renders, tokenizes and checks a request's prompt against the context (see
 // inference.Engine.Prepare), under a lease and outside the FIFO: a slow template does not hold
 // the requests queued behind it.
