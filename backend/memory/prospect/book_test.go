@@ -19,7 +19,7 @@ type testClock struct {
 	t  time.Time
 }
 
-func (c *testClock) now() time.Time       { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *testClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 func openDB(t *testing.T, path string) *sql.DB {

@@ -20,7 +20,7 @@ var (
 	// A time of day in the text: 9am, 9 pm, 14:00, noon… "in 2 hours" is relative, also a time.
 	timeOfDay = regexp.MustCompile(`\b\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(noon|midday|midnight|morning|afternoon|evening|tonight)\b|\bin\s+(\d+|an?|a few|half an)\s+(min|minute|minutes|hour|hours|hr|hrs|sec|seconds)\b`)
 	// A date word: the clock time alone ("at 14:00") rolls to tomorrow when it has passed today.
-	dateWord = regexp.MustCompile(`\b(today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|week|month|year|days?|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b`)
+	dateWord  = regexp.MustCompile(`\b(today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|week|month|year|days?|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b`)
 	clock24   = regexp.MustCompile(`\b(\d{1,2}):(\d{2})\b`)
 	monthName = `(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)`
 	dayMonth  = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `\b`)
