@@ -9,7 +9,9 @@ import (
 // Threshold is the score at which a cue fires with LexicalScorer: the share of the cue's content
 // words whose stems appear in the turn. 0.6 means both words of a two-word cue, two of three, three
 // of four. Measured in calibrate_test.go on 60 cues, 180 cue turns that share only inflected
-// forms with their cue, and 320 distractor turns (many sharing one cue word).
+// forms with their cue, and 322 distractor turns (many sharing one cue word): 100% of cue turns
+// fire, 1.24% of distractors fire (the four that use both cue words on another topic). Any
+// threshold in (0.5, 1] gives the same figures on this set; 0.6 lets two of three words fire.
 const Threshold = 0.6
 
 // LexicalScorer matches a cue against a turn by stemmed content words: the fraction of the cue's
@@ -92,7 +94,7 @@ func words(text string) []string {
 	return out
 }
 
-// suffixes are stripped once, the first that fits leaving at least 3 letters. The light rules
+// suffixes: in each pass the first that fits leaving at least 3 letters. The light rules
 // (not Porter's) are chosen so that inflected forms meet: travel, travels, travelled, travelling,
 // traveller → "travel"; plan, plans, planned, planning → "plan"; organise, organizing,
 // organisation → "organis".
@@ -107,6 +109,27 @@ func stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
+	// Two passes, for stacked suffixes: showered → shower → show, as shower → show.
+	for range 2 {
+		w = stripSuffix(w)
+	}
+	if n := len(w); n > 3 && w[n-1] == 'e' {
+		w = w[:n-1]
+	}
+	// Undouble a final consonant (plann → plan, travell → travel, class → clas) on every form alike.
+	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiou", rune(w[n-1])) {
+		w = w[:n-1]
+	}
+	if strings.HasSuffix(w, "iz") {
+		w = w[:len(w)-2] + "is"
+	}
+	if n := len(w); n > 2 && w[n-1] == 'y' {
+		w = w[:n-1] + "i"
+	}
+	return w
+}
+
+func stripSuffix(w string) string {
 	for _, s := range suffixes {
 		if !strings.HasSuffix(w, s.suf) {
 			continue
@@ -124,26 +147,8 @@ func stem(w string) string {
 			if strings.HasSuffix(base, "e") { // need, speed: not a past tense
 				continue
 			}
-		case "ment", "ments":
-			if len(base) < 4 {
-				continue
-			}
 		}
-		w = base + s.rep
-		break
-	}
-	// Undouble a final consonant (plann → plan, travell → travel) on every form alike.
-	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiou", rune(w[n-1])) {
-		w = w[:n-1]
-	}
-	if n := len(w); n > 3 && w[n-1] == 'e' {
-		w = w[:n-1]
-	}
-	if strings.HasSuffix(w, "iz") {
-		w = w[:len(w)-2] + "is"
-	}
-	if n := len(w); n > 2 && w[n-1] == 'y' {
-		w = w[:n-1] + "i"
+		return base + s.rep
 	}
 	return w
 }
