@@ -159,7 +159,7 @@ func distractors() []string {
 
 type rates struct {
 	hit, falseTurn, falsePair float64
-	cueTurns, negTurns         int
+	cueTurns, negTurns        int
 }
 
 func measure(ctx context.Context, s Scorer, threshold float64) rates {
