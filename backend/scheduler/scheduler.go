@@ -293,6 +293,17 @@ func (s *Scheduler) Replay(ctx context.Context, prompt, out []int32, sp sample.P
 	return bad, drawn, err
 }
 
+// CountTokens is the number of tokens text makes with the loaded model's tokenizer (special
+// tokens as plain text, no BOS): what a message adds to a prompt, for budgeting a context.
+func (s *Scheduler) CountTokens(text string) (int, error) {
+	l, release, err := s.lease()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	return len(l.eng.Tok.Encode(text, false, false)), nil
+}
+
 // Hidden tokenizes text (BOS when the model wants it, special tokens as plain text) and returns
 // the hidden state of its last token after layers [0, upto) of the loaded model
 // (inference.Engine.Hidden) and the number of tokens, under a lease outside the FIFO: its steps
