@@ -1,0 +1,574 @@
+package memory
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Retrieval constants.
+const (
+	// RRFK is the k of reciprocal rank fusion: an arm's rank r adds 1/(RRFK+r).
+	RRFK = 60
+	// RecencyHalfLife: an item last used (or made) this long ago has recency 0.5.
+	RecencyHalfLife = 30 * 24 * time.Hour
+	// maxK bounds Search's k.
+	maxK = 200
+	// MinCosine: a vector candidate below it is hashing noise rather than a match (two
+	// unrelated texts of the lexical space score about ±0.05).
+	MinCosine = 0.15
+	// MinTrigramShare: a trigram candidate must hold this share of the query's trigrams, or
+	// one common trigram ("ing") would make anything a candidate.
+	MinTrigramShare = 0.3
+)
+
+// Arm names, the keys of Why.Ranks.
+const (
+	ArmBM25    = "bm25"
+	ArmTrigram = "trigram"
+	ArmVector  = "vector"
+)
+
+// kindWeight prefers distilled facts and rules to raw episodes a little.
+var kindWeight = map[Kind]float64{Semantic: 1, Procedural: 1, Episodic: 0.9}
+
+type arms uint8
+
+const (
+	useBM25 arms = 1 << iota
+	useTrigram
+	useVector
+	allArms = useBM25 | useTrigram | useVector
+)
+
+type armHit struct {
+	n     int64
+	score float64
+}
+
+// Search recalls up to k items for q: candidates from BM25 over the Porter index, BM25 over
+// the trigram index (typos, partial words) and the vectors of the current space, fused by
+// reciprocal rank and rescored by recency, importance and kind. Closed facts and never-recall
+// items are left out unless f asks for them. While some items lack a vector in the current
+// space (after an embedder change, until Reembed finishes) only the two lexical arms run, so
+// that re-embedded items get no head start.
+func (s *Store) Search(ctx context.Context, q string, k int, f Filter) ([]Hit, error) {
+	hits, err := s.search(ctx, q, k, f, allArms, true)
+	if err != nil {
+		return nil, fmt.Errorf("search memory: %w", err)
+	}
+	return hits, nil
+}
+
+func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms, rescore bool) ([]Hit, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, &FieldError{Field: "q", Msg: "empty"}
+	}
+	if len(q) > MaxText {
+		return nil, &FieldError{Field: "q", Msg: fmt.Sprintf("%d bytes, more than %d", len(q), MaxText)}
+	}
+	if f.Kind != "" && !validKind(f.Kind) {
+		return nil, &FieldError{Field: "kind", Msg: fmt.Sprintf("unknown kind %q", f.Kind)}
+	}
+	if k <= 0 {
+		k = 5
+	}
+	k = min(k, maxK)
+	m := max(50, 4*k) // candidates per arm
+	idx, vecOK, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws := contentWords(words(q))
+	lists := map[string][]armHit{}
+	if use&useBM25 != 0 {
+		if l, err := s.ftsArm(ctx, "fts_words", s.wordsQuery(ws), m, f); err != nil {
+			return nil, err
+		} else {
+			lists[ArmBM25] = l
+		}
+	}
+	if use&useTrigram != 0 {
+		if l, err := s.trigramArm(ctx, ws, m, f); err != nil {
+			return nil, err
+		} else {
+			lists[ArmTrigram] = l
+		}
+	}
+	if use&useVector != 0 && vecOK {
+		if vs, err := s.emb.Embed(ctx, []string{q}); err == nil && len(vs) == 1 {
+			keep := keepFunc(idx, f)
+			var l []armHit
+			for _, h := range idx.search(vs[0], m, keep) {
+				if h.score < MinCosine {
+					break
+				}
+				l = append(l, armHit{h.n, float64(h.score)})
+			}
+			lists[ArmVector] = l
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	type cand struct {
+		why Why
+	}
+	cands := map[int64]*cand{}
+	for arm, l := range lists {
+		for r, h := range l {
+			c := cands[h.n]
+			if c == nil {
+				c = &cand{why: Why{Ranks: map[string]int{}}}
+				cands[h.n] = c
+			}
+			c.why.Ranks[arm] = r + 1
+			c.why.Fused += 1 / float64(RRFK+r+1)
+			switch arm {
+			case ArmBM25:
+				c.why.BM25 = h.score
+			case ArmTrigram:
+				c.why.Trigram = h.score
+			case ArmVector:
+				c.why.Vector = h.score
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return []Hit{}, nil
+	}
+	ns := make([]int64, 0, len(cands))
+	for n := range cands {
+		ns = append(ns, n)
+	}
+	items, err := s.itemsByN(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	hits := make([]Hit, 0, len(items))
+	for n, it := range items {
+		if !accept(it, f) { // the index's metadata may trail a write by another process
+			continue
+		}
+		w := cands[n].why
+		last := it.Created
+		if it.LastUsed.After(last) {
+			last = it.LastUsed
+		}
+		age := max(now.Sub(last), 0)
+		w.Recency = math.Exp2(-float64(age) / float64(RecencyHalfLife))
+		w.Importance = it.Importance
+		w.Kind = kindWeight[it.Kind]
+		score := w.Fused
+		if rescore {
+			// Relevance leads; recency and importance move an item by at most a fifth.
+			score = w.Fused * (0.8 + 0.1*w.Recency + 0.1*w.Importance) * w.Kind
+		}
+		hits = append(hits, Hit{Item: it, Score: score, Why: w})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].Created.After(hits[j].Created)
+	})
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits, nil
+}
+
+func accept(it Item, f Filter) bool {
+	switch {
+	case f.Kind != "" && it.Kind != f.Kind:
+		return false
+	case f.Conversation != "" && it.Conversation != f.Conversation:
+		return false
+	case it.Closed() && !f.IncludeClosed:
+		return false
+	case it.NeverRecall && !f.IncludeNeverRecall:
+		return false
+	}
+	return true
+}
+
+func keepFunc(idx *vindex, f Filter) func(slotMeta) bool {
+	kind := kindCode[f.Kind]
+	conv, convOK := uint32(0), true
+	if f.Conversation != "" {
+		idx.mu.RLock()
+		conv, convOK = idx.convs[f.Conversation]
+		idx.mu.RUnlock()
+	}
+	var banned uint8
+	if !f.IncludeClosed {
+		banned |= flagClosed
+	}
+	if !f.IncludeNeverRecall {
+		banned |= flagNever
+	}
+	return func(m slotMeta) bool {
+		return convOK && m.flags&banned == 0 && (kind == 0 || m.kind == kind) && (f.Conversation == "" || m.conv == conv)
+	}
+}
+
+// snapshot brings the index up to date with the database's generation and returns it, with
+// whether the vector arm may run (every item has a vector in the current space).
+func (s *Store) snapshot(ctx context.Context) (*vindex, bool, error) {
+	var gen int64
+	if err := s.db.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
+		return nil, false, fmt.Errorf("generation: %w", err)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if gen != s.gen {
+		if err := s.reload(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	return s.idx, s.missing == 0, nil
+}
+
+// wordsQuery is an FTS5 query that matches any content word of the query or one of its
+// synonyms; bm25() ranks rows with more (and rarer) of them first. The porter tokenizer stems
+// both sides.
+func (s *Store) wordsQuery(ws []string) string {
+	var groups []string
+	seen := map[string]bool{}
+	for _, w := range ws {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		alts := append([]string{w}, s.lex.syn.alternatives(w)...)
+		for i, a := range alts {
+			alts[i] = `"` + a + `"`
+		}
+		if len(alts) == 1 {
+			groups = append(groups, alts[0])
+		} else {
+			groups = append(groups, "("+strings.Join(alts, " OR ")+")")
+		}
+		if len(groups) == 32 {
+			break
+		}
+	}
+	return strings.Join(groups, " OR ")
+}
+
+// trigramArm runs the trigram index and keeps the candidates that hold at least
+// MinTrigramShare of the query's trigrams.
+func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
+	match := trigramQuery(ws)
+	hits, err := s.ftsArm(ctx, "fts_trigrams", match, m, f)
+	if err != nil || len(hits) == 0 {
+		return hits, err
+	}
+	qt := strings.Split(strings.ReplaceAll(match, `"`, ""), " OR ")
+	ns := make([]int64, len(hits))
+	for i, h := range hits {
+		ns[i] = h.n
+	}
+	texts, err := s.textsByN(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		t := strings.ToLower(texts[h.n])
+		c := 0
+		for _, g := range qt {
+			if strings.Contains(t, g) {
+				c++
+			}
+		}
+		if float64(c) >= MinTrigramShare*float64(len(qt)) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) textsByN(ctx context.Context, ns []int64) (map[int64]string, error) {
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(ns)), ",")
+	args := make([]any, len(ns))
+	for i, n := range ns {
+		args[i] = n
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT n, text FROM items WHERE n IN ("+ph+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("trigram candidates: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]string, len(ns))
+	for rows.Next() {
+		var n int64
+		var t string
+		if err := rows.Scan(&n, &t); err != nil {
+			return nil, fmt.Errorf("trigram candidates: %w", err)
+		}
+		out[n] = t
+	}
+	return out, rows.Err()
+}
+
+// trigramQuery matches any trigram of the query's words: a word with a typo still shares most
+// of its trigrams with the right one, and a partial word all of its own.
+func trigramQuery(ws []string) string {
+	var terms []string
+	seen := map[string]bool{}
+	for _, w := range ws {
+		r := []rune(w)
+		for i := 0; i+3 <= len(r); i++ {
+			t := string(r[i : i+3])
+			if !seen[t] {
+				seen[t] = true
+				terms = append(terms, `"`+t+`"`)
+			}
+		}
+	}
+	if len(terms) > 64 {
+		terms = terms[:64]
+	}
+	return strings.Join(terms, " OR ")
+}
+
+// ftsArm runs one full-text arm: the m best rows by bm25() among those f accepts.
+func (s *Store) ftsArm(ctx context.Context, table, match string, m int, f Filter) ([]armHit, error) {
+	if match == "" {
+		return nil, nil
+	}
+	q := fmt.Sprintf(`SELECT t.rowid, -bm25(%[1]s) FROM %[1]s t JOIN items i ON i.n = t.rowid WHERE %[1]s MATCH ?`, table)
+	args := []any{match}
+	if f.Kind != "" {
+		q += " AND i.kind = ?"
+		args = append(args, string(f.Kind))
+	}
+	if f.Conversation != "" {
+		q += " AND i.conversation = ?"
+		args = append(args, f.Conversation)
+	}
+	if !f.IncludeClosed {
+		q += " AND i.valid_to = 0"
+	}
+	if !f.IncludeNeverRecall {
+		q += " AND i.never_recall = 0"
+	}
+	q += fmt.Sprintf(" ORDER BY bm25(%s) LIMIT ?", table)
+	args = append(args, m)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []armHit
+	for rows.Next() {
+		var h armHit
+		if err := rows.Scan(&h.n, &h.score); err != nil {
+			return nil, fmt.Errorf("%s: %w", table, err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", table, err)
+	}
+	return out, nil
+}
+
+func (s *Store) itemsByN(ctx context.Context, ns []int64) (map[int64]Item, error) {
+	out := make(map[int64]Item, len(ns))
+	for len(ns) > 0 {
+		part := ns[:min(len(ns), 500)]
+		ns = ns[len(part):]
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
+		args := make([]any, len(part))
+		for i, n := range part {
+			args[i] = n
+		}
+		rows, err := s.db.QueryContext(ctx, "SELECT "+itemColumns+" FROM items WHERE n IN ("+ph+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("load candidates: %w", err)
+		}
+		for rows.Next() {
+			n, it, err := scanItem(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load candidates: %w", err)
+			}
+			out[n] = it
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load candidates: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Match scores one cue against one text with the same three signals as Search, for topic
+// triggers: the share of the cue's content words (stemmed, synonyms grouped) found in the
+// text, the share of the cue's character trigrams found in the text's, and the cosine of
+// their lexical vectors; Score = 0.5·words + 0.25·trigrams + 0.25·cosine, in 0..1. It uses the
+// lexical embedder whatever the store's embedder is, so a threshold calibrated once holds on
+// every node and after a model change, and a turn costs microseconds.
+func (s *Store) Match(ctx context.Context, cue, text string) (float64, Why) {
+	return match(s.lex, cue, text)
+}
+
+func match(lex lexical, cue, text string) (float64, Why) {
+	cw := contentWords(words(cue))
+	tw := contentWords(words(text))
+	if len(cw) == 0 || len(tw) == 0 {
+		return 0, Why{}
+	}
+	tg := map[string]bool{}
+	ttri := map[string]bool{}
+	for _, w := range tw {
+		tg[lex.syn.group(Stem(w))] = true
+		for _, t := range trigrams(w) {
+			ttri[t] = true
+		}
+	}
+	var hit, triHit, triAll int
+	seen := map[string]bool{}
+	for _, w := range cw {
+		g := lex.syn.group(Stem(w))
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		if tg[g] {
+			hit++
+		}
+		for _, t := range trigrams(w) {
+			triAll++
+			if ttri[t] {
+				triHit++
+			}
+		}
+	}
+	var why Why
+	why.BM25 = float64(hit) / float64(len(seen))
+	if triAll > 0 {
+		why.Trigram = float64(triHit) / float64(triAll)
+	}
+	a, b := lex.embed(cue), lex.embed(text)
+	var d float64
+	for i := range a {
+		d += float64(a[i]) * float64(b[i])
+	}
+	why.Vector = max(d, 0)
+	why.Fused = 0.5*why.BM25 + 0.25*why.Trigram + 0.25*why.Vector
+	return why.Fused, why
+}
+
+// Reembed embeds, batch by batch, the items that lack a vector in the current space (after an
+// embedder change) and returns how many it did and how many are left. Each batch commits on
+// its own, so a run that is killed or cancelled resumes where it stopped; retrieval uses the
+// lexical arms until none is left.
+func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err error) {
+	if batch <= 0 {
+		batch = 64
+	}
+	space, dim := s.emb.Space(), s.emb.Dim()
+	type row struct {
+		n    int64
+		text string
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			left, _ := s.missingCount(ctx)
+			return done, left, fmt.Errorf("reembed: %w", err)
+		}
+		rs, err := s.db.QueryContext(ctx, `SELECT n, text FROM items WHERE n NOT IN (SELECT item FROM vectors WHERE space = ? AND dim = ?)
+			ORDER BY n LIMIT ?`, space, dim, batch)
+		if err != nil {
+			return done, -1, fmt.Errorf("reembed: %w", err)
+		}
+		var todo []row
+		for rs.Next() {
+			var r row
+			if err := rs.Scan(&r.n, &r.text); err != nil {
+				rs.Close()
+				return done, -1, fmt.Errorf("reembed: %w", err)
+			}
+			todo = append(todo, r)
+		}
+		err = rs.Err()
+		rs.Close()
+		if err != nil {
+			return done, -1, fmt.Errorf("reembed: %w", err)
+		}
+		if len(todo) == 0 {
+			return done, 0, nil
+		}
+		texts := make([]string, len(todo))
+		for i, r := range todo {
+			texts[i] = r.text
+		}
+		vecs, err := s.emb.Embed(ctx, texts)
+		if err == nil && len(vecs) != len(texts) {
+			err = fmt.Errorf("embedder returned %d vectors for %d texts", len(vecs), len(texts))
+		}
+		for _, v := range vecs {
+			if err == nil && len(v) != dim {
+				err = fmt.Errorf("embedder returned %d dimensions, its space has %d", len(v), dim)
+			}
+		}
+		if err != nil {
+			left, _ := s.missingCount(ctx)
+			return done, left, fmt.Errorf("reembed: %w", err)
+		}
+		n := 0
+		err = s.write(ctx, func(tx *sql.Tx) (func(), error) {
+			type put struct {
+				n    int64
+				v    []float32
+				it   Item
+				conv string
+			}
+			var puts []put
+			for i, r := range todo {
+				// The text may have changed since it was read: its vector would be stale.
+				_, it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE n = ?", r.n))
+				if err == sql.ErrNoRows || (err == nil && it.Text != r.text) {
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				if err := putVector(ctx, tx, r.n, space, vecs[i]); err != nil {
+					return nil, err
+				}
+				puts = append(puts, put{r.n, vecs[i], it, it.Conversation})
+			}
+			n = len(puts)
+			return func() {
+				for _, p := range puts {
+					if !s.idx.has(p.n) {
+						s.missing--
+					}
+					s.idx.put(p.n, p.v, metaOf(p.it), p.conv)
+				}
+			}, nil
+		})
+		if err != nil {
+			left, _ := s.missingCount(ctx)
+			return done, left, fmt.Errorf("reembed: %w", err)
+		}
+		done += n
+	}
+}
+
+func (s *Store) missingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(context.WithoutCancel(ctx), `SELECT count(*) FROM items WHERE n NOT IN
+		(SELECT item FROM vectors WHERE space = ? AND dim = ?)`, s.emb.Space(), s.emb.Dim()).Scan(&n)
+	return n, err
+}
