@@ -132,7 +132,7 @@ func Assemble(b Budget, system string, rules []Item, pinned []Item, notes []stri
 }
 
 type sections struct {
-	system                                     string
+	system                                    string
 	rules, pinned, notes, recalled, summaries []string
 }
 
