@@ -100,6 +100,15 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (int, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
+	if err := s.addMany(ctx, items, ids); err != nil {
+		return 0, fmt.Errorf("import memory: %w", err)
+	}
+	return len(items), nil
+}
+
+// addMany stores normalised items with IDs in one transaction; line maps an ID to the line
+// named by a FieldError (nil: none).
+func (s *Store) addMany(ctx context.Context, items []Item, line map[string]int) error {
 	texts := make([]string, len(items))
 	for i, it := range items {
 		texts[i] = it.Text
@@ -108,7 +117,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (int, error) {
 	if err != nil || len(vecs) != len(items) {
 		vecs = make([][]float32, len(items)) // stored without vectors; Reembed makes them
 		if ctx.Err() != nil {
-			return 0, fmt.Errorf("import memory: %w", ctx.Err())
+			return ctx.Err()
 		}
 	}
 	err = s.write(ctx, func(tx *sql.Tx) (func(), error) {
@@ -122,7 +131,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (int, error) {
 			if err != nil {
 				var fe *FieldError
 				if errors.As(err, &fe) {
-					fe.Line = ids[it.ID]
+					fe.Line = line[it.ID]
 				}
 				return nil, err
 			}
@@ -138,8 +147,5 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (int, error) {
 			}
 		}, nil
 	})
-	if err != nil {
-		return 0, fmt.Errorf("import memory: %w", err)
-	}
-	return len(items), nil
+	return err
 }

@@ -24,8 +24,8 @@ const LexicalDim = 512
 // less (order matters a little).
 const (
 	wWord    = 1.0
-	wPair    = 0.5
-	wTrigram = 1.0 // shared by all trigrams of a word
+	wPair    = 0.25
+	wTrigram = 1.5
 )
 
 type lexical struct{ syn synonyms }

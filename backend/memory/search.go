@@ -21,9 +21,6 @@ const (
 	// MinCosine: a vector candidate below it is hashing noise rather than a match (two
 	// unrelated texts of the lexical space score about ±0.05).
 	MinCosine = 0.15
-	// MinTrigramShare: a trigram candidate must hold this share of the query's trigrams, or
-	// one common trigram ("ing") would make anything a candidate.
-	MinTrigramShare = 0.3
 )
 
 // Arm names, the keys of Why.Ranks.
@@ -34,7 +31,7 @@ const (
 )
 
 // kindWeight prefers distilled facts and rules to raw episodes a little.
-var kindWeight = map[Kind]float64{Semantic: 1, Procedural: 1, Episodic: 0.9}
+var kindWeight = map[Kind]float64{Semantic: 1, Procedural: 1, Episodic: 0.995}
 
 type arms uint8
 
@@ -45,9 +42,15 @@ const (
 	allArms = useBM25 | useTrigram | useVector
 )
 
+// armHit is one arm's candidate. level is the arm's coordination level, how many of the
+// query's words the memory holds (exactly or by stem, synonym or prefix for BM25; by most of
+// the word's trigrams for the trigram arm): an arm ranks by level, then by score, and
+// candidates of one level share a rank in the fusion, so that an arm adds no order where it
+// cannot tell candidates apart (a typo query's BM25 arm sees only the correctly spelt words).
 type armHit struct {
 	n     int64
 	score float64
+	level int
 }
 
 // Search recalls up to k items for q: candidates from BM25 over the Porter index, BM25 over
@@ -87,7 +90,7 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 	ws := contentWords(words(q))
 	lists := map[string][]armHit{}
 	if use&useBM25 != 0 {
-		if l, err := s.ftsArm(ctx, "fts_words", s.wordsQuery(ws), m, f); err != nil {
+		if l, err := s.wordsArm(ctx, ws, m, f); err != nil {
 			return nil, err
 		} else {
 			lists[ArmBM25] = l
@@ -108,7 +111,7 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 				if h.score < MinCosine {
 					break
 				}
-				l = append(l, armHit{h.n, float64(h.score)})
+				l = append(l, armHit{n: h.n, score: float64(h.score)})
 			}
 			lists[ArmVector] = l
 		} else if ctx.Err() != nil {
@@ -117,17 +120,26 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 	}
 	type cand struct {
 		why Why
+		pos int // best position in an arm's list: orders equal scores
 	}
 	cands := map[int64]*cand{}
 	for arm, l := range lists {
-		for r, h := range l {
+		rank := 0
+		for i, h := range l {
+			// Competition ranking within a level ("1, 1, 3"); the vector arm has no levels,
+			// so each of its candidates has a rank of its own.
+			if i == 0 || arm == ArmVector || h.level != l[i-1].level {
+				rank = i + 1
+			}
 			c := cands[h.n]
 			if c == nil {
-				c = &cand{why: Why{Ranks: map[string]int{}}}
+				c = &cand{pos: i}
+				c.why.Ranks = map[string]int{}
 				cands[h.n] = c
 			}
-			c.why.Ranks[arm] = r + 1
-			c.why.Fused += 1 / float64(RRFK+r+1)
+			c.pos = min(c.pos, i)
+			c.why.Ranks[arm] = rank
+			c.why.Fused += 1 / float64(RRFK+rank)
 			switch arm {
 			case ArmBM25:
 				c.why.BM25 = h.score
@@ -151,6 +163,7 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 	}
 	now := s.now()
 	hits := make([]Hit, 0, len(items))
+	pos := make([]int, 0, len(items))
 	for n, it := range items {
 		if !accept(it, f) { // the index's metadata may trail a write by another process
 			continue
@@ -166,17 +179,15 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 		w.Kind = kindWeight[it.Kind]
 		score := w.Fused
 		if rescore {
-			// Relevance leads; recency and importance move an item by at most a fifth.
-			score = w.Fused * (0.8 + 0.1*w.Recency + 0.1*w.Importance) * w.Kind
+			// Fused scores are close together (ranks 1 and 2 of one arm differ by 1.6%), so the
+			// rescoring is gentle: it orders memories of equal relevance and moves one by at
+			// most 1.5%, less than one rank near the top of one arm.
+			score = w.Fused * (1 + 0.005*w.Recency + 0.005*w.Importance) * w.Kind
 		}
 		hits = append(hits, Hit{Item: it, Score: score, Why: w})
+		pos = append(pos, cands[n].pos)
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].Created.After(hits[j].Created)
-	})
+	sort.Sort(byScore{hits, pos})
 	if len(hits) > k {
 		hits = hits[:k]
 	}
@@ -249,6 +260,11 @@ func (s *Store) wordsQuery(ws []string) string {
 		for i, a := range alts {
 			alts[i] = `"` + a + `"`
 		}
+		if len([]rune(w)) >= 4 {
+			// A partial word: "deco" finds "decorated" (FTS5 stems the prefix as it stems
+			// words, so "painting"* matches what "paint"* does).
+			alts = append(alts, `"`+w+`"*`)
+		}
 		if len(alts) == 1 {
 			groups = append(groups, alts[0])
 		} else {
@@ -261,37 +277,113 @@ func (s *Store) wordsQuery(ws []string) string {
 	return strings.Join(groups, " OR ")
 }
 
-// trigramArm runs the trigram index and keeps the candidates that hold at least
-// MinTrigramShare of the query's trigrams.
-func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
-	match := trigramQuery(ws)
-	hits, err := s.ftsArm(ctx, "fts_trigrams", match, m, f)
+// wordsArm runs the Porter index and sets each candidate's level.
+func (s *Store) wordsArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
+	hits, err := s.ftsArm(ctx, "fts_words", s.wordsQuery(ws), m, f)
 	if err != nil || len(hits) == 0 {
 		return hits, err
 	}
-	qt := strings.Split(strings.ReplaceAll(match, `"`, ""), " OR ")
-	ns := make([]int64, len(hits))
-	for i, h := range hits {
-		ns[i] = h.n
-	}
-	texts, err := s.textsByN(ctx, ns)
+	texts, err := s.textsByN(ctx, hitNs(hits))
 	if err != nil {
 		return nil, err
+	}
+	qs := dedupe(ws)
+	for i := range hits {
+		tws := words(texts[hits[i].n])
+		groups := map[string]bool{}
+		for _, w := range tws {
+			groups[s.lex.syn.group(Stem(w))] = true
+		}
+		for _, w := range qs {
+			ok := groups[s.lex.syn.group(Stem(w))]
+			for j := 0; !ok && len(w) >= 4 && j < len(tws); j++ {
+				ok = strings.HasPrefix(tws[j], w)
+			}
+			if ok {
+				hits[i].level++
+			}
+		}
+	}
+	return byLevel(hits), nil
+}
+
+// trigramArm runs the trigram index; a candidate's level is the number of query words of
+// which it holds at least half the trigrams, and a candidate of level 0 is dropped (one
+// common trigram, "ing", is no match).
+func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
+	hits, err := s.ftsArm(ctx, "fts_trigrams", trigramQuery(ws), m, f)
+	if err != nil || len(hits) == 0 {
+		return hits, err
+	}
+	texts, err := s.textsByN(ctx, hitNs(hits))
+	if err != nil {
+		return nil, err
+	}
+	var qt [][]string
+	for _, w := range dedupe(ws) {
+		if t := plainTrigrams(w); len(t) > 0 {
+			qt = append(qt, t)
+		}
 	}
 	out := hits[:0]
 	for _, h := range hits {
 		t := strings.ToLower(texts[h.n])
-		c := 0
-		for _, g := range qt {
-			if strings.Contains(t, g) {
-				c++
+		for _, tg := range qt {
+			c := 0
+			for _, g := range tg {
+				if strings.Contains(t, g) {
+					c++
+				}
+			}
+			if 2*c >= len(tg) {
+				h.level++
 			}
 		}
-		if float64(c) >= MinTrigramShare*float64(len(qt)) {
+		if h.level > 0 {
 			out = append(out, h)
 		}
 	}
-	return out, nil
+	return byLevel(out), nil
+}
+
+func hitNs(hits []armHit) []int64 {
+	ns := make([]int64, len(hits))
+	for i, h := range hits {
+		ns[i] = h.n
+	}
+	return ns
+}
+
+func dedupe(ws []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range ws {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// byLevel orders hits by level, then score, both descending.
+func byLevel(hits []armHit) []armHit {
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].level != hits[j].level {
+			return hits[i].level > hits[j].level
+		}
+		return hits[i].score > hits[j].score
+	})
+	return hits
+}
+
+func plainTrigrams(w string) []string {
+	r := []rune(w)
+	var out []string
+	for i := 0; i+3 <= len(r); i++ {
+		out = append(out, string(r[i:i+3]))
+	}
+	return out
 }
 
 func (s *Store) textsByN(ctx context.Context, ns []int64) (map[int64]string, error) {
@@ -571,4 +663,24 @@ func (s *Store) missingCount(ctx context.Context) (int, error) {
 	err := s.db.QueryRowContext(context.WithoutCancel(ctx), `SELECT count(*) FROM items WHERE n NOT IN
 		(SELECT item FROM vectors WHERE space = ? AND dim = ?)`, s.emb.Space(), s.emb.Dim()).Scan(&n)
 	return n, err
+}
+
+type byScore struct {
+	h   []Hit
+	pos []int
+}
+
+func (b byScore) Len() int { return len(b.h) }
+func (b byScore) Less(i, j int) bool {
+	if b.h[i].Score != b.h[j].Score {
+		return b.h[i].Score > b.h[j].Score
+	}
+	if b.pos[i] != b.pos[j] {
+		return b.pos[i] < b.pos[j]
+	}
+	return b.h[i].ID < b.h[j].ID
+}
+func (b byScore) Swap(i, j int) {
+	b.h[i], b.h[j] = b.h[j], b.h[i]
+	b.pos[i], b.pos[j] = b.pos[j], b.pos[i]
 }
