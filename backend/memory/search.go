@@ -311,6 +311,13 @@ func (s *Store) wordsArm(ctx context.Context, ws []string, m int, f Filter) ([]a
 // which it holds at least half the trigrams, and a candidate of level 0 is dropped (one
 // common trigram, "ing", is no match).
 func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
+	// Words the Porter index knows are BM25's; the trigram arm looks for the others (typos,
+	// partial words), which also keeps it fast: common trigrams of ordinary words match most
+	// rows.
+	ws, err := s.unknownWords(ctx, dedupe(ws))
+	if err != nil || len(ws) == 0 {
+		return nil, err
+	}
 	hits, err := s.ftsArm(ctx, "fts_trigrams", trigramQuery(ws), m, f)
 	if err != nil || len(hits) == 0 {
 		return hits, err
@@ -344,6 +351,41 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([
 		}
 	}
 	return byLevel(out), nil
+}
+
+// unknownWords are the words of ws whose stem is no term of the Porter index.
+func (s *Store) unknownWords(ctx context.Context, ws []string) ([]string, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ws))
+	for i, w := range ws {
+		args[i] = Stem(w)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(ws)), ",")
+	rows, err := s.db.QueryContext(ctx, "SELECT term FROM fts_words_vocab WHERE term IN ("+ph+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("vocabulary: %w", err)
+		}
+		known[t] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	var out []string
+	for _, w := range ws {
+		if !known[Stem(w)] && len([]rune(w)) >= 3 {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
 func hitNs(hits []armHit) []int64 {

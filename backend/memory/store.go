@@ -79,6 +79,8 @@ var migrations = []string{
 		INSERT INTO fts_words (rowid, text) VALUES (new.n, new.text);
 		INSERT INTO fts_trigrams (rowid, text) VALUES (new.n, new.text);
 	END;`,
+	// 2: the Porter index's terms, so that the trigram arm runs only for words it lacks.
+	`CREATE VIRTUAL TABLE fts_words_vocab USING fts5vocab (fts_words, 'row');`,
 }
 
 // Options configure a Store.
