@@ -472,29 +472,37 @@ func trigramQuery(ws []string) string {
 	return strings.Join(terms, " OR ")
 }
 
-// ftsArm runs one full-text arm: the m best rows by bm25() among those f accepts.
+// ftsArm runs one full-text arm: the m best rows by bm25() among those f accepts. Without a
+// kind or conversation filter it skips the join with items and takes twice as many rows:
+// Search drops closed and never-recall items when it loads the candidates.
 func (s *Store) ftsArm(ctx context.Context, table, match string, m int, f Filter) ([]armHit, error) {
 	if match == "" {
 		return nil, nil
 	}
-	q := fmt.Sprintf(`SELECT t.rowid, -bm25(%[1]s) FROM %[1]s t JOIN items i ON i.n = t.rowid WHERE %[1]s MATCH ?`, table)
-	args := []any{match}
-	if f.Kind != "" {
-		q += " AND i.kind = ?"
-		args = append(args, string(f.Kind))
+	// rank is bm25() computed once a row; naming bm25() in both SELECT and ORDER BY would
+	// compute it twice.
+	q := fmt.Sprintf(`SELECT rowid, -rank FROM %[1]s WHERE %[1]s MATCH ? ORDER BY rank LIMIT ?`, table)
+	args := []any{match, 2 * m}
+	if f.Kind != "" || f.Conversation != "" {
+		q = fmt.Sprintf(`SELECT t.rowid, -t.rank FROM %[1]s t JOIN items i ON i.n = t.rowid WHERE %[1]s MATCH ?`, table)
+		args = []any{match}
+		if f.Kind != "" {
+			q += " AND i.kind = ?"
+			args = append(args, string(f.Kind))
+		}
+		if f.Conversation != "" {
+			q += " AND i.conversation = ?"
+			args = append(args, f.Conversation)
+		}
+		if !f.IncludeClosed {
+			q += " AND i.valid_to = 0"
+		}
+		if !f.IncludeNeverRecall {
+			q += " AND i.never_recall = 0"
+		}
+		q += " ORDER BY t.rank LIMIT ?"
+		args = append(args, m)
 	}
-	if f.Conversation != "" {
-		q += " AND i.conversation = ?"
-		args = append(args, f.Conversation)
-	}
-	if !f.IncludeClosed {
-		q += " AND i.valid_to = 0"
-	}
-	if !f.IncludeNeverRecall {
-		q += " AND i.never_recall = 0"
-	}
-	q += fmt.Sprintf(" ORDER BY bm25(%s) LIMIT ?", table)
-	args = append(args, m)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", table, err)
