@@ -318,7 +318,11 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([
 	if err != nil || len(ws) == 0 {
 		return nil, err
 	}
-	hits, err := s.ftsArm(ctx, "fts_trigrams", trigramQuery(ws), m, f)
+	match, err := s.rareTrigrams(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := s.ftsArm(ctx, "fts_trigrams", match, m, f)
 	if err != nil || len(hits) == 0 {
 		return hits, err
 	}
@@ -351,6 +355,63 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([
 		}
 	}
 	return byLevel(out), nil
+}
+
+// rareTrigrams is the trigram arm's query without the trigrams found in more than a tenth of
+// the memories ("ing"): they say little and bm25() would score most rows (the slowest part of
+// a search at 100,000 memories). The candidates' levels still count every trigram.
+func (s *Store) rareTrigrams(ctx context.Context, ws []string) (string, error) {
+	var all []string
+	seen := map[string]bool{}
+	for _, w := range ws {
+		for _, t := range plainTrigrams(w) {
+			if !seen[t] {
+				seen[t] = true
+				all = append(all, t)
+			}
+		}
+	}
+	if len(all) == 0 {
+		return "", nil
+	}
+	var rows int64
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(n), 0) FROM items").Scan(&rows); err != nil {
+		return "", fmt.Errorf("trigram counts: %w", err)
+	}
+	args := make([]any, len(all))
+	for i, t := range all {
+		args[i] = t
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(all)), ",")
+	r, err := s.db.QueryContext(ctx, "SELECT term, doc FROM fts_trigrams_vocab WHERE term IN ("+ph+")", args...)
+	if err != nil {
+		return "", fmt.Errorf("trigram counts: %w", err)
+	}
+	defer r.Close()
+	common := map[string]bool{}
+	for r.Next() {
+		var t string
+		var doc int64
+		if err := r.Scan(&t, &doc); err != nil {
+			return "", fmt.Errorf("trigram counts: %w", err)
+		}
+		if doc*10 > rows && rows > 1000 {
+			common[t] = true
+		}
+	}
+	if err := r.Err(); err != nil {
+		return "", fmt.Errorf("trigram counts: %w", err)
+	}
+	var terms []string
+	for _, t := range all {
+		if !common[t] {
+			terms = append(terms, `"`+t+`"`)
+		}
+	}
+	if len(terms) == 0 {
+		return trigramQuery(ws), nil
+	}
+	return strings.Join(terms[:min(len(terms), 64)], " OR "), nil
 }
 
 // unknownWords are the words of ws whose stem is no term of the Porter index.

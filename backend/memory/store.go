@@ -81,6 +81,8 @@ var migrations = []string{
 	END;`,
 	// 2: the Porter index's terms, so that the trigram arm runs only for words it lacks.
 	`CREATE VIRTUAL TABLE fts_words_vocab USING fts5vocab (fts_words, 'row');`,
+	// 3: trigram document counts, so that the trigram arm can leave out the commonest.
+	`CREATE VIRTUAL TABLE fts_trigrams_vocab USING fts5vocab (fts_trigrams, 'row');`,
 }
 
 // Options configure a Store.
