@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"log/slog"
 	"os/signal"
 	"syscall"
@@ -62,11 +63,30 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	if f.audit == 0 {
 		f.audit = -1 // none: the node's 0 means the default
 	}
+	clock, err := testClock()
+	if err != nil {
+		return node.Config{}, err
+	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, AllowedHosts: f.allowedHosts, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route, AuditShare: f.audit,
-		CapsInterval: f.capsInterval, LayerRange: lr}, nil
+		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock}, nil
+}
+
+// testClock is the memory's clock from $ARIA_TEST_NOW (an RFC 3339 time the clock starts at and
+// runs on from), for tests of time-triggered intentions across runs; nil when unset.
+func testClock() (func() time.Time, error) {
+	s := os.Getenv("ARIA_TEST_NOW")
+	if s == "" {
+		return nil, nil
+	}
+	base, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, fmt.Errorf("ARIA_TEST_NOW=%q: want an RFC 3339 time: %w", s, err)
+	}
+	start := time.Now()
+	return func() time.Time { return base.Add(time.Since(start)) }, nil
 }
 
 func serveCmd(stdio IO) *cobra.Command {

@@ -92,6 +92,8 @@ type Filter struct {
 	Offset       int // List only
 	// IncludeClosed also returns superseded facts.
 	IncludeClosed bool
+	// Pinned selects pinned items only (List only).
+	Pinned bool
 	// IncludeNeverRecall lets Search find items marked never-recall (the memory page's search;
 	// chat recall leaves it false). List always includes them.
 	IncludeNeverRecall bool

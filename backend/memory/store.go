@@ -416,6 +416,69 @@ func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
 	return it, nil
 }
 
+// Batch is writes that Store.Batch applies in one transaction: all or none.
+type Batch struct {
+	s      *Store
+	ctx    context.Context
+	tx     *sql.Tx
+	now    time.Time
+	afters []func()
+}
+
+// Batch runs fn with a Batch and commits what it wrote in one transaction, or nothing when fn
+// fails (consolidation applies a run's facts and marks so).
+func (s *Store) Batch(ctx context.Context, fn func(b *Batch) error) error {
+	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
+		b := &Batch{s: s, ctx: ctx, tx: tx, now: s.now()}
+		if err := fn(b); err != nil {
+			return nil, err
+		}
+		return func() {
+			for _, a := range b.afters {
+				a()
+			}
+		}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("memory batch: %w", err)
+	}
+	return nil
+}
+
+// Tx is the batch's transaction, for tables of other packages in memory.db.
+func (b *Batch) Tx() *sql.Tx { return b.tx }
+
+// Add is Store.Add within the batch.
+func (b *Batch) Add(it Item) (Item, error) {
+	if err := normalise(&it, b.now); err != nil {
+		return Item{}, fmt.Errorf("add memory: %w", err)
+	}
+	if it.ID == "" {
+		id, err := newID()
+		if err != nil {
+			return Item{}, fmt.Errorf("add memory: %w", err)
+		}
+		it.ID = id
+	}
+	vec := b.s.embedOne(b.ctx, it.Text)
+	n, err := insert(b.ctx, b.tx, it, b.s.emb.Space(), vec)
+	if err != nil {
+		return Item{}, fmt.Errorf("add memory: %w", err)
+	}
+	b.afters = append(b.afters, func() { b.s.indexPut(n, it, vec) })
+	return it, nil
+}
+
+// Supersede is Store.Supersede within the batch.
+func (b *Batch) Supersede(oldID string, newFact Item) (Item, error) {
+	out, after, err := b.s.supersede(b.ctx, b.tx, oldID, newFact, b.now)
+	if err != nil {
+		return Item{}, fmt.Errorf("supersede memory %q: %w", oldID, err)
+	}
+	b.afters = append(b.afters, after)
+	return out, nil
+}
+
 // indexPut records new item n's vector (nil: it has none yet) and metadata; under wmu.
 func (s *Store) indexPut(n int64, it Item, vec []float32) {
 	if vec == nil {
@@ -463,6 +526,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Item, error) {
 	}
 	if !f.IncludeClosed {
 		q += " AND valid_to = 0"
+	}
+	if f.Pinned {
+		q += " AND pinned = 1"
 	}
 	q += " ORDER BY created DESC, n DESC"
 	if f.Limit > 0 || f.Offset > 0 {
@@ -576,53 +642,58 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (Item, error) {
 // new fact's kind defaults to the old one's; a closed fact cannot be superseded (ErrClosed).
 func (s *Store) Supersede(ctx context.Context, oldID string, newFact Item) (Item, error) {
 	now := s.now()
-	newFact.ValidFrom = time.Time{}
-	newFact.ValidTo = time.Time{}
-	var vec []float32
 	var out Item
 	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
-		n, old, err := getTx(ctx, tx, oldID)
-		if err != nil {
-			return nil, err
-		}
-		if old.Closed() {
-			return nil, fmt.Errorf("%q: %w", oldID, ErrClosed)
-		}
-		if newFact.Kind == "" {
-			newFact.Kind = old.Kind
-		}
-		if err := normalise(&newFact, now); err != nil {
-			return nil, err
-		}
-		if newFact.ID == "" {
-			if newFact.ID, err = newID(); err != nil {
-				return nil, err
-			}
-		}
-		if vec == nil {
-			vec = s.embedOne(ctx, newFact.Text)
-		}
-		old.ValidTo, old.Updated = now, now
-		if old.ValidTo.Before(old.ValidFrom) {
-			old.ValidTo = old.ValidFrom
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE items SET valid_to = ?, updated = ? WHERE n = ?", ms(old.ValidTo), ms(now), n); err != nil {
-			return nil, fmt.Errorf("close old fact: %w", err)
-		}
-		nn, err := insert(ctx, tx, newFact, s.emb.Space(), vec)
-		if err != nil {
-			return nil, err
-		}
-		out = newFact
-		return func() {
-			s.idx.setMeta(n, metaOf(old))
-			s.indexPut(nn, newFact, vec)
-		}, nil
+		var after func()
+		var err error
+		out, after, err = s.supersede(ctx, tx, oldID, newFact, now)
+		return after, err
 	})
 	if err != nil {
 		return Item{}, fmt.Errorf("supersede memory %q: %w", oldID, err)
 	}
 	return out, nil
+}
+
+// supersede closes oldID and inserts newFact in tx; after updates the in-memory index once the
+// transaction is committed.
+func (s *Store) supersede(ctx context.Context, tx *sql.Tx, oldID string, newFact Item, now time.Time) (Item, func(), error) {
+	newFact.ValidFrom = time.Time{}
+	newFact.ValidTo = time.Time{}
+	n, old, err := getTx(ctx, tx, oldID)
+	if err != nil {
+		return Item{}, nil, err
+	}
+	if old.Closed() {
+		return Item{}, nil, fmt.Errorf("%q: %w", oldID, ErrClosed)
+	}
+	if newFact.Kind == "" {
+		newFact.Kind = old.Kind
+	}
+	if err := normalise(&newFact, now); err != nil {
+		return Item{}, nil, err
+	}
+	if newFact.ID == "" {
+		if newFact.ID, err = newID(); err != nil {
+			return Item{}, nil, err
+		}
+	}
+	vec := s.embedOne(ctx, newFact.Text)
+	old.ValidTo, old.Updated = now, now
+	if old.ValidTo.Before(old.ValidFrom) {
+		old.ValidTo = old.ValidFrom
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE items SET valid_to = ?, updated = ? WHERE n = ?", ms(old.ValidTo), ms(now), n); err != nil {
+		return Item{}, nil, fmt.Errorf("close old fact: %w", err)
+	}
+	nn, err := insert(ctx, tx, newFact, s.emb.Space(), vec)
+	if err != nil {
+		return Item{}, nil, err
+	}
+	return newFact, func() {
+		s.idx.setMeta(n, metaOf(old))
+		s.indexPut(nn, newFact, vec)
+	}, nil
 }
 
 // MarkUsed sets LastUsed to now for the items put into a context (recency rescoring).

@@ -26,6 +26,7 @@ import (
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/library"
+	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
@@ -73,6 +74,8 @@ type Config struct {
 	// AuditShare is the share of pipelined routes' layer time spent re-executing peers' hops to
 	// catch wrong work (0: route.DefaultAuditShare; negative: only when a request asks).
 	AuditShare float64
+	// Clock is the memory's time: when intentions fire (nil: the system clock; tests set it).
+	Clock func() time.Time
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
 }
@@ -90,6 +93,7 @@ type Node struct {
 	id     peer.ID
 	policy *policy.Enforcer
 	ledger *ledger.Ledger
+	mind   *mind     // memory: memory.db, intentions, chat turns
 	p2p    *p2p.Node // nil when the node does not join the network
 	router *route.Router
 	srv    *pipeline.Server // nil off the network
@@ -178,6 +182,14 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		return n, err
 	}
 	undo = append(undo, func() { _ = n.ledger.Close() })
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	if n.mind, err = openMemory(ctx, cfg.DataDir, n.sched, clock, cfg.Log); err != nil {
+		return n, err
+	}
+	undo = append(undo, func() { _ = n.mind.store.Close() })
 	if cfg.P2P {
 		if n.p2p, err = p2p.New(ctx, p2p.Config{Key: key, Listen: cfg.P2PListen, Bootstrap: cfg.Bootstrap, MDNS: !cfg.NoMDNS,
 			DHT: true, DHTServer: cfg.DHTServer, NoPortMap: cfg.NoPortMap, Version: cfg.Version, Log: cfg.Log,
@@ -213,9 +225,16 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	dl := library.NewDownloads(n.models, func(p library.Progress) { n.bus.Publish(events.TypeDownload, p) }, cfg.Log)
 	app := &api.App{Bus: n.bus, Sched: n.sched, Models: n.models, Downloads: dl, Router: n.router, Self: n.id, P2P: n.p2p,
 		Policy: n.policy, SetPolicy: n.setPolicy, Ledger: n.ledger}
+	mounts := app.Mounts()
+	for p, h := range (&api.Memories{Store: n.mind.store}).Mounts() {
+		mounts[p] = h
+	}
+	for p, h := range (&api.Intentions{Book: n.mind.book, Clock: clock}).Mounts() {
+		mounts[p] = h
+	}
 	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
-		Mounts: app.Mounts(), Meter: n.meter, Address: n.url})
+		Mounts: mounts, Meter: n.meter, Address: n.url, Memory: n.mind, Log: cfg.Log})
 	n.http = api.NewServer(h, ln)
 
 	sup := suture.New("node", suture.Spec{EventHook: func(e suture.Event) { cfg.Log.Warn("service", "event", e.String()) }})
@@ -225,9 +244,19 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	svc("meter", func(ctx context.Context) error { n.meter.Run(ctx, time.Second); return nil })
 	svc("downloads", dl.Serve)
 	svc("advert", ad.Serve)
+	svc("memory events", n.memoryEvents)
 	if n.p2p != nil {
 		n.p2p.SetCapabilities(ad.Capabilities)
-		n.p2p.OnChange(func() { n.bus.Publish(events.TypePeers, n.p2p.Peers()) })
+		known := newPeerSet()
+		n.p2p.OnChange(func() {
+			peers := n.p2p.Peers()
+			n.bus.Publish(events.TypePeers, peers)
+			if known.joined(peers) {
+				if err := n.mind.chat.Event(context.Background(), prospect.EventPeerJoined); err != nil {
+					cfg.Log.Warn("memory: peer-joined intentions", "err", err)
+				}
+			}
+		})
 		srv := &pipeline.Server{Host: n.p2p.Host(), Stages: stages{n.sched, ad}, Prepare: n.sched.Prepare, Generate: n.sched.GeneratePeer, Cache: cfg.Cache,
 			Threads: n.policy.Threads, Gate: n.policy, Recorder: route.Recorder{Ledger: n.ledger, Threads: n.policy.Threads,
 				Publish: n.bus.Publish, Log: cfg.Log}, MaxContext: max(cfg.Context, 4096), Log: cfg.Log}
@@ -241,6 +270,10 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.stop, n.done = stop, make(chan struct{})
 	errc := sup.ServeBackground(sctx)
 	go func() { n.err = <-errc; close(n.done) }()
+	// Intentions waiting for the app to start are brought up by the first memory chat.
+	if err := n.mind.chat.Event(ctx, prospect.EventAppStart); err != nil {
+		cfg.Log.Warn("memory: app-start intentions", "err", err)
+	}
 	cfg.Log.Info("node started", "url", n.url, "auth", !loopback)
 	return n, nil
 }
@@ -298,7 +331,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		err = n.http.Shutdown(ctx)
 		n.stop()
 		<-n.done
-		err = errors.Join(err, n.ledger.Close())
+		err = errors.Join(err, n.ledger.Close(), n.mind.store.Close())
 	})
 	return err
 }
