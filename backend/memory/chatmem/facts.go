@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/consolidate"
@@ -83,4 +84,32 @@ func (f *facts) Apply(ctx context.Context, ops []consolidate.Op) error {
 		}
 		return nil
 	})
+}
+
+// Consolidate turns the episodes not consolidated yet into semantic facts (consolidate.Run):
+// by the rules, and by propose's JSON when given (nil: rules only). It is idempotent: episodes
+// consolidated once are skipped.
+func Consolidate(ctx context.Context, st *memory.Store, propose consolidate.Propose) (consolidate.Report, error) {
+	f, err := newFacts(ctx, st)
+	if err != nil {
+		return consolidate.Report{}, err
+	}
+	items, err := st.List(ctx, memory.Filter{Kind: memory.Episodic})
+	if err != nil {
+		return consolidate.Report{}, fmt.Errorf("memory: episodes: %w", err)
+	}
+	eps := make([]consolidate.Episode, 0, len(items))
+	for i := len(items) - 1; i >= 0; i-- { // oldest first: a later statement wins
+		it := items[i]
+		role := "user"
+		if strings.HasSuffix(it.Source, "/assistant") {
+			role = "assistant"
+		}
+		eps = append(eps, consolidate.Episode{ID: it.ID, Conversation: it.Conversation, Role: role, Text: it.Text, Created: it.Created})
+	}
+	rep, err := consolidate.Run(ctx, f, eps, propose)
+	if err != nil {
+		return rep, fmt.Errorf("memory: consolidate: %w", err)
+	}
+	return rep, nil
 }
