@@ -26,11 +26,12 @@ type serveFlags struct {
 	noP2P, noMDNS, dhtServer            bool
 	capsInterval                        time.Duration
 	route, contribute, layers           string
+	memoryEmbedder                      string
 }
 
 // NodeConfig is the node configuration the desktop app starts with (defaults and environment).
 func NodeConfig(stdio IO) (node.Config, error) {
-	return (&serveFlags{addr: node.DefaultAddr, cache: "f16"}).config(stdio)
+	return (&serveFlags{addr: node.DefaultAddr, cache: "f16", memoryEmbedder: node.EmbedLexical, audit: route.DefaultAuditShare}).config(stdio)
 }
 
 func (f *serveFlags) config(stdio IO) (node.Config, error) {
@@ -57,6 +58,9 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 			return node.Config{}, usageError{fmt.Errorf("--layers %q: want FROM:TO with 0 ≤ FROM < TO", f.layers)}
 		}
 	}
+	if f.memoryEmbedder != node.EmbedLexical && f.memoryEmbedder != node.EmbedModel {
+		return node.Config{}, usageError{fmt.Errorf("--memory-embedder %q: want lexical or model", f.memoryEmbedder)}
+	}
 	if f.audit < 0 || f.audit > 1 {
 		return node.Config{}, usageError{fmt.Errorf("--audit %v: want a share between 0 and 1", f.audit)}
 	}
@@ -71,7 +75,7 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route, AuditShare: f.audit,
-		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock}, nil
+		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock, MemoryEmbedder: f.memoryEmbedder}, nil
 }
 
 // testClock is the memory's clock from $ARIA_TEST_NOW (an RFC 3339 time the clock starts at and
@@ -160,6 +164,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.BoolVar(&f.noMDNS, "no-mdns", false, "no LAN discovery")
 	fl.BoolVar(&f.dhtServer, "dht-server", false, "answer DHT queries even before this node is known to be reachable (bootstrap nodes)")
 	fl.StringVar(&f.route, "route", "local", "where requests run: local, remote (on a peer) or pipeline (layers split over peers)")
+	fl.StringVar(&f.memoryEmbedder, "memory-embedder", node.EmbedLexical, "vectors of memories: lexical (hashed words, the default) or model (the loaded model's hidden states, made again after each model change)")
 	fl.Float64Var(&f.audit, "audit", route.DefaultAuditShare, "share of pipelined requests' layer time spent re-executing peers' work to catch wrong results (0: none)")
 	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
 	_ = fl.MarkHidden("caps-interval") // for tests

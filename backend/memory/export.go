@@ -113,7 +113,8 @@ func (s *Store) addMany(ctx context.Context, items []Item, line map[string]int) 
 	for i, it := range items {
 		texts[i] = it.Text
 	}
-	vecs, err := s.emb.Embed(ctx, texts)
+	e := s.embedder()
+	vecs, err := e.Embed(ctx, texts)
 	if err != nil || len(vecs) != len(items) {
 		vecs = make([][]float32, len(items)) // stored without vectors; Reembed makes them
 		if ctx.Err() != nil {
@@ -124,7 +125,7 @@ func (s *Store) addMany(ctx context.Context, items []Item, line map[string]int) 
 		ns := make([]int64, len(items))
 		for i, it := range items {
 			v := vecs[i]
-			if len(v) != s.emb.Dim() {
+			if len(v) != s.emb.Dim() || e.Space() != s.emb.Space() {
 				v = nil
 			}
 			n, err := insert(ctx, tx, it, s.emb.Space(), v)
@@ -140,7 +141,7 @@ func (s *Store) addMany(ctx context.Context, items []Item, line map[string]int) 
 		return func() {
 			for i, it := range items {
 				v := vecs[i]
-				if len(v) != s.emb.Dim() {
+				if len(v) != s.emb.Dim() || e.Space() != s.emb.Space() {
 					v = nil
 				}
 				s.indexPut(ns[i], it, v)

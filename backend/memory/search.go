@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -104,7 +105,10 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 		}
 	}
 	if use&useVector != 0 && vecOK {
-		if vs, err := s.emb.Embed(ctx, []string{q}); err == nil && len(vs) == 1 {
+		// The index is of one space: a query embedded in another (the embedder changed
+		// meanwhile) has no vector arm.
+		e := s.embedder()
+		if vs, err := e.Embed(ctx, []string{q}); err == nil && len(vs) == 1 && e.Space() == idx.space && len(vs[0]) == idx.dim {
 			keep := keepFunc(idx, f)
 			var l []armHit
 			for _, h := range idx.search(vs[0], m, keep) {
@@ -679,7 +683,8 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 	if batch <= 0 {
 		batch = 64
 	}
-	space, dim := s.emb.Space(), s.emb.Dim()
+	e := s.embedder()
+	space, dim := e.Space(), e.Dim()
 	type row struct {
 		n    int64
 		text string
@@ -715,7 +720,7 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 		for i, r := range todo {
 			texts[i] = r.text
 		}
-		vecs, err := s.emb.Embed(ctx, texts)
+		vecs, err := e.Embed(ctx, texts)
 		if err == nil && len(vecs) != len(texts) {
 			err = fmt.Errorf("embedder returned %d vectors for %d texts", len(vecs), len(texts))
 		}
@@ -737,6 +742,9 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 				conv string
 			}
 			var puts []put
+			if s.emb.Space() != space {
+				return nil, errEmbedderChanged
+			}
 			for i, r := range todo {
 				// The text may have changed since it was read: its vector would be stale.
 				_, it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE n = ?", r.n))
@@ -769,10 +777,13 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 	}
 }
 
+// errEmbedderChanged ends a Reembed whose embedder was replaced: the new one's run starts over.
+var errEmbedderChanged = errors.New("the embedder changed")
+
 func (s *Store) missingCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(context.WithoutCancel(ctx), `SELECT count(*) FROM items WHERE n NOT IN
-		(SELECT item FROM vectors WHERE space = ? AND dim = ?)`, s.emb.Space(), s.emb.Dim()).Scan(&n)
+		(SELECT item FROM vectors WHERE space = ? AND dim = ?)`, s.embedder().Space(), s.embedder().Dim()).Scan(&n)
 	return n, err
 }
 

@@ -96,6 +96,10 @@ type Store struct {
 	db    *sql.DB
 	path  string
 	clock func() time.Time
+	// emb is read under embMu by the paths that embed before they take wmu, and changed
+	// (SetEmbedder) under both: a write checks, under wmu, that its vector is of the current
+	// space, and stores none otherwise (Reembed makes it).
+	embMu sync.RWMutex
 	emb   Embedder
 	lex   lexical // Match's vector arm and the synonym table
 	idx   *vindex
@@ -251,7 +255,35 @@ func (s *Store) Close() error {
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Embedder is the store's current embedder.
-func (s *Store) Embedder() Embedder { return s.emb }
+func (s *Store) Embedder() Embedder { return s.embedder() }
+
+func (s *Store) embedder() Embedder {
+	s.embMu.RLock()
+	defer s.embMu.RUnlock()
+	return s.emb
+}
+
+// SetEmbedder makes e the embedder of new vectors and of search (a model loaded or changed):
+// the index is rebuilt for e's space, which has no vectors of the items embedded before until
+// Reembed makes them; meanwhile Search uses the lexical arms.
+func (s *Store) SetEmbedder(ctx context.Context, e Embedder) error {
+	if e == nil {
+		e = s.lex
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.embMu.Lock()
+	old := s.emb
+	s.emb = e
+	s.embMu.Unlock()
+	if old.Space() == e.Space() {
+		return nil
+	}
+	if err := s.reload(ctx); err != nil {
+		return fmt.Errorf("memory: new embedder %s: %w", e.Space(), err)
+	}
+	return nil
+}
 
 func (s *Store) now() time.Time { return time.UnixMilli(s.clock().UnixMilli()).UTC() }
 
@@ -347,12 +379,22 @@ func putVector(ctx context.Context, tx *sql.Tx, n int64, space string, vec []flo
 
 // embedOne embeds text in the current space; an embedder that fails (no model loaded) leaves
 // the item without a vector for Reembed, and retrieval on the lexical arms.
-func (s *Store) embedOne(ctx context.Context, text string) []float32 {
-	vs, err := s.emb.Embed(ctx, []string{text})
-	if err != nil || len(vs) != 1 || len(vs[0]) != s.emb.Dim() {
+// embedOne embeds text with the current embedder and says in which space (nil: none).
+func (s *Store) embedOne(ctx context.Context, text string) ([]float32, string) {
+	e := s.embedder()
+	vs, err := e.Embed(ctx, []string{text})
+	if err != nil || len(vs) != 1 || len(vs[0]) != e.Dim() {
+		return nil, e.Space()
+	}
+	return vs[0], e.Space()
+}
+
+// current is vec when space is the current embedder's, else nil; under wmu.
+func (s *Store) current(vec []float32, space string) []float32 {
+	if space != s.emb.Space() {
 		return nil
 	}
-	return vs[0]
+	return vec
 }
 
 // write runs fn in one immediate transaction, bumps the generation and commits; after (still
@@ -402,8 +444,9 @@ func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
 		}
 		it.ID = id
 	}
-	vec := s.embedOne(ctx, it.Text)
+	vec, space := s.embedOne(ctx, it.Text)
 	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
+		vec := s.current(vec, space)
 		n, err := insert(ctx, tx, it, s.emb.Space(), vec)
 		if err != nil {
 			return nil, err
@@ -460,7 +503,7 @@ func (b *Batch) Add(it Item) (Item, error) {
 		}
 		it.ID = id
 	}
-	vec := b.s.embedOne(b.ctx, it.Text)
+	vec, _ := b.s.embedOne(b.ctx, it.Text) // under wmu: of the current space
 	n, err := insert(b.ctx, b.tx, it, b.s.emb.Space(), vec)
 	if err != nil {
 		return Item{}, fmt.Errorf("add memory: %w", err)
@@ -562,13 +605,14 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Item, error) {
 // other spaces are dropped: they describe the old text).
 func (s *Store) Update(ctx context.Context, id string, p Patch) (Item, error) {
 	var vec []float32
+	var space string
 	if p.Text != nil {
 		t := strings.TrimSpace(*p.Text)
 		if err := checkText(t); err != nil {
 			return Item{}, fmt.Errorf("update memory %q: %w", id, err)
 		}
 		p.Text = &t
-		vec = s.embedOne(ctx, t)
+		vec, space = s.embedOne(ctx, t)
 	}
 	if p.Kind != nil && !validKind(*p.Kind) {
 		return Item{}, fmt.Errorf("update memory %q: %w", id, &FieldError{Field: "kind", Msg: fmt.Sprintf("unknown kind %q (episodic, semantic or procedural)", *p.Kind)})
@@ -609,7 +653,7 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (Item, error) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM vectors WHERE item = ?", n); err != nil {
 				return nil, fmt.Errorf("drop vectors: %w", err)
 			}
-			if vec != nil {
+			if vec = s.current(vec, space); vec != nil {
 				if err := putVector(ctx, tx, n, s.emb.Space(), vec); err != nil {
 					return nil, err
 				}
@@ -678,7 +722,7 @@ func (s *Store) supersede(ctx context.Context, tx *sql.Tx, oldID string, newFact
 			return Item{}, nil, err
 		}
 	}
-	vec := s.embedOne(ctx, newFact.Text)
+	vec, _ := s.embedOne(ctx, newFact.Text) // under wmu: of the current space
 	old.ValidTo, old.Updated = now, now
 	if old.ValidTo.Before(old.ValidFrom) {
 		old.ValidTo = old.ValidFrom

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/embed"
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/chatmem"
 	"github.com/aria-node/aria/backend/memory/prospect"
@@ -68,18 +70,25 @@ func (m *mind) Keep(ctx context.Context, t api.MemoryTurn, answer string) error 
 	return m.chat.Keep(ctx, chatmem.Turn{Conversation: t.Conversation, Private: t.Private, Messages: t.Messages, MaxTokens: t.MaxTokens}, answer)
 }
 
-// memoryEvents fires the model-loaded intentions at each load of a model, until ctx ends.
+// memoryEvents makes the loaded model the embedder, then at each load of a model fires the
+// model-loaded intentions and does so again, until ctx ends.
 func (n *Node) memoryEvents(ctx context.Context) error {
+	changed := n.sched.Changed()
+	if _, ok := n.sched.Model(); ok {
+		n.useModel(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-n.sched.Changed():
+		case <-changed:
 		}
+		changed = n.sched.Changed()
 		if _, ok := n.sched.Model(); ok {
 			if err := n.mind.chat.Event(ctx, prospect.EventModelLoaded); err != nil {
 				n.cfg.Log.Warn("memory: model-loaded intentions", "err", err)
 			}
+			n.useModel(ctx)
 		}
 	}
 }
@@ -103,4 +112,91 @@ func (s *peerSet) joined(peers []p2p.PeerInfo) bool {
 		}
 	}
 	return fresh
+}
+
+// Memory embedders (Config.MemoryEmbedder).
+const (
+	// EmbedLexical: hashed words and trigrams, the same on every node (the default: the model
+	// recipe of backend/embed is not yet measured on a real model's weights).
+	EmbedLexical = "lexical"
+	// EmbedModel: the loaded model's hidden states (backend/embed); vectors are made again in
+	// the background after each model change.
+	EmbedModel = "model"
+)
+
+// embeddings is the model embedder of the loaded model, for POST /v1/embeddings and (with
+// EmbedModel) the memory's vectors.
+type embeddings struct {
+	mu    sync.Mutex
+	model *embed.Model
+	name  string // the model's ID
+}
+
+// ServeHTTP serves POST /v1/embeddings with the current model, 503 while none is loaded.
+func (e *embeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	m, name := e.model, e.name
+	e.mu.Unlock()
+	if m == nil {
+		api.WriteError(w, http.StatusServiceUnavailable, "no_model_loaded", "", "no model is loaded: embeddings come from the loaded model")
+		return
+	}
+	api.EmbeddingsHandler(m, name).ServeHTTP(w, r)
+}
+
+// newEmbedder makes the model embedder of the loaded model.
+func (n *Node) newEmbedder(ctx context.Context) (*embed.Model, scheduler.ModelInfo, error) {
+	info, ok := n.sched.Model()
+	if !ok {
+		return nil, info, scheduler.ErrNoModel
+	}
+	sha, err := n.ad.LoadedSHA(ctx)
+	if err != nil {
+		return nil, info, err
+	}
+	m, err := embed.New(n.sched, embed.Info{Path: info.Path, SHA256: sha, Layers: info.NLayer, Width: info.Width}, embed.Options{})
+	return m, info, err
+}
+
+// useModel makes the loaded model the embedder of /v1/embeddings and, with EmbedModel, of the
+// memory, whose vectors it then makes again in the background.
+func (n *Node) useModel(ctx context.Context) {
+	m, info, err := n.newEmbedder(ctx)
+	if err != nil {
+		n.cfg.Log.Warn("embeddings: no model embedder", "err", err)
+		return
+	}
+	n.emb.mu.Lock()
+	n.emb.model, n.emb.name = m, info.ID
+	n.emb.mu.Unlock()
+	if n.cfg.MemoryEmbedder != EmbedModel {
+		return
+	}
+	if err := n.mind.store.SetEmbedder(ctx, m); err != nil {
+		n.cfg.Log.Warn("memory: embedder", "err", err)
+		return
+	}
+	n.reembed(ctx)
+}
+
+// reembed makes the memory's missing vectors in small batches, each when no request waits, so
+// that chats go first; it resumes where a kill stopped it at the next start.
+func (n *Node) reembed(ctx context.Context) {
+	for ctx.Err() == nil {
+		for n.sched.Queued() > 0 && ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+		done, left, err := n.mind.store.Reembed(ctx, 8)
+		if err != nil {
+			n.cfg.Log.Info("memory: re-embedding stopped", "done", done, "left", left, "err", err)
+			return
+		}
+		if left == 0 {
+			n.cfg.Log.Info("memory: vectors made with the model", "space", n.mind.store.Embedder().Space())
+			return
+		}
+	}
 }

@@ -3,6 +3,8 @@ package node
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -122,4 +124,71 @@ func TestMemoryAcrossRuns(t *testing.T) {
 		t.Fatalf("run 3, second turn: fired %q again", fired)
 	}
 	stopProc(t, p)
+}
+
+// POST /v1/embeddings serves the loaded model's embedder in OpenAI's shape, and with
+// --memory-embedder model the memories get the model's vectors in the background: search then
+// uses the vector arm too.
+func TestModelEmbeddings(t *testing.T) {
+	bin, mp := processSetup(t, 41)
+	p := serveIn(t, bin, t.TempDir(), nil, "--model", mp, "--memory-embedder", "model")
+	for _, text := range []string{"The garden shed needs a new roof", "My bicycle chain squeaks", "Lentil soup with cumin"} {
+		postJSON(t, p.url+"/api/memory", `{"text":"`+text+`","kind":"semantic"}`, 201)
+	}
+	var emb struct {
+		Object string `json:"object"`
+		Data   []struct {
+			Index     int       `json:"index"`
+			Embedding []float64 `json:"embedding"`
+		} `json:"data"`
+	}
+	// The embedder exists once the model's SHA-256 is known: retry briefly.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Post(p.url+"/v1/embeddings", "application/json", strings.NewReader(`{"input":["a roof","a chain"]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			if err := json.Unmarshal(b, &emb); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("POST /v1/embeddings: %d %s", resp.StatusCode, b)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if emb.Object != "list" || len(emb.Data) != 2 || len(emb.Data[0].Embedding) == 0 || emb.Data[1].Index != 1 {
+		t.Fatalf("embeddings %+v", emb)
+	}
+	for {
+		resp, err := http.Get(p.url + "/api/memory/search?q=roof&k=3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Data []struct {
+				Text string `json:"text"`
+				Why  struct {
+					Vector float64 `json:"vector"`
+				} `json:"why"`
+			} `json:"data"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&s)
+		resp.Body.Close()
+		if len(s.Data) > 0 && s.Data[0].Why.Vector != 0 {
+			if !strings.Contains(s.Data[0].Text, "roof") {
+				t.Fatalf("search for roof: first %q", s.Data[0].Text)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the memories never got the model's vectors (search: %+v)\n%s", s, p.out.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -76,6 +76,8 @@ type Config struct {
 	AuditShare float64
 	// Clock is the memory's time: when intentions fire (nil: the system clock; tests set it).
 	Clock func() time.Time
+	// MemoryEmbedder is EmbedLexical ("" too) or EmbedModel.
+	MemoryEmbedder string
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
 }
@@ -93,7 +95,9 @@ type Node struct {
 	id     peer.ID
 	policy *policy.Enforcer
 	ledger *ledger.Ledger
-	mind   *mind     // memory: memory.db, intentions, chat turns
+	mind   *mind // memory: memory.db, intentions, chat turns
+	emb    embeddings
+	ad     *advert.Advert
 	p2p    *p2p.Node // nil when the node does not join the network
 	router *route.Router
 	srv    *pipeline.Server // nil off the network
@@ -201,6 +205,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	ad := advert.New(advert.Config{Sched: n.sched, P2P: n.p2p, ModelsDir: cfg.ModelsDir(), Version: cfg.Version, Log: cfg.Log,
 		Threads: n.policy.Threads, Contributing: func() bool { return n.policy.Status().Contributing },
 		TokensPerSec: func() float64 { return n.router.LastTokensPerSec() }})
+	n.ad = ad
 	ev, err := n.ledger.EvidenceList(ctx)
 	if err != nil {
 		return n, err
@@ -232,6 +237,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	for p, h := range (&api.Intentions{Book: n.mind.book, Clock: clock}).Mounts() {
 		mounts[p] = h
 	}
+	mounts["POST /v1/embeddings"] = &n.emb
 	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
 		Mounts: mounts, Meter: n.meter, Address: n.url, Memory: n.mind, Log: cfg.Log})
