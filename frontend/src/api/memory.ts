@@ -50,6 +50,10 @@ export interface NewMemory {
   text: string;
   kind: MemoryKind;
   pinned: boolean;
+  /** 0..1; the node's default when absent */
+  importance?: number;
+  /** a procedural rule for one chat */
+  conversation?: string;
 }
 
 export type MemoryPatch = Partial<Pick<MemoryItem, 'text' | 'pinned' | 'never_recall' | 'kind' | 'importance'>>;

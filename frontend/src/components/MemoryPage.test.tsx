@@ -170,8 +170,11 @@ describe('MemoryPage', () => {
     expect(within(row('Ada')).queryByTestId('memory-pinned')).toBeNull();
   });
 
-  it('deletes with an Undo that brings the memory back, announced', async () => {
-    const { api, calls, items } = memoryNode([mem('a', 'Answer in French', 'procedural', { pinned: true }), mem('b', 'Ada is my sister')]);
+  it('deletes with an Undo that brings the memory back as it was, announced', async () => {
+    const { api, calls, items } = memoryNode([
+      mem('a', 'Answer in French', 'procedural', { pinned: true, importance: 0.8, never_recall: true, conversation: 'c1' }),
+      mem('b', 'Ada is my sister'),
+    ]);
     render(<MemoryPage api={api} />);
     await screen.findByText('Answer in French');
     await act(async () => fireEvent.click(within(row('French')).getByTestId('memory-delete')));
@@ -184,9 +187,12 @@ describe('MemoryPage', () => {
     expect(document.activeElement).toBe(undo);
 
     await act(async () => fireEvent.click(undo));
-    expect(calls.filter((c) => c.method === 'POST').at(-1)?.body).toEqual({ text: 'Answer in French', kind: 'procedural', pinned: true });
+    expect(calls.filter((c) => c.method === 'POST').at(-1)?.body)
+      .toEqual({ text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, conversation: 'c1' });
+    // Never-recall is not a field of a new memory: a PATCH of the restored one sets it.
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)).toMatchObject({ path: '/api/memory/m100', body: { never_recall: true } });
     await waitFor(() => expect(texts()).toEqual(['Answer in French', 'Ada is my sister']));
-    expect(items[0]).toMatchObject({ text: 'Answer in French', kind: 'procedural', pinned: true });
+    expect(items[0]).toMatchObject({ text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, never_recall: true, conversation: 'c1' });
     expect(status.textContent).toBe('Restored: “Answer in French”.');
     expect(screen.queryByTestId('memory-undo')).toBeNull();
     expect(document.activeElement?.id).toBe('memory-list-title');
