@@ -30,6 +30,7 @@ type NewMemory struct {
 	Text         string      `json:"text"`
 	Kind         memory.Kind `json:"kind"`
 	Pinned       bool        `json:"pinned"`
+	NeverRecall  bool        `json:"never_recall"`
 	Importance   *float64    `json:"importance,omitempty"`
 	Conversation string      `json:"conversation,omitempty"` // a procedural rule for one chat
 }
@@ -119,7 +120,7 @@ func (m *Memories) add(w http.ResponseWriter, r *http.Request) {
 	if !readBody(w, r, &b) {
 		return
 	}
-	it := memory.Item{Text: b.Text, Kind: b.Kind, Pinned: b.Pinned, Source: "user", Conversation: b.Conversation, Importance: 0.5}
+	it := memory.Item{Text: b.Text, Kind: b.Kind, Pinned: b.Pinned, NeverRecall: b.NeverRecall, Source: "user", Conversation: b.Conversation, Importance: 0.5}
 	if b.Importance != nil {
 		it.Importance = *b.Importance
 	}

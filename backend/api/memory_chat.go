@@ -43,6 +43,7 @@ type MemoryReport struct {
 type UsedMemory struct {
 	ID    string  `json:"id"`
 	Score float64 `json:"score"`
+	Text  string  `json:"text,omitempty"` // what the chat shows of it
 }
 
 // FiredIntention is an intention a turn fired: it was put into the context as a marked note.

@@ -57,7 +57,7 @@ func (m *mind) Turn(ctx context.Context, t api.MemoryTurn) (api.MemoryPlan, erro
 	}
 	out := api.MemoryPlan{Messages: p.Messages}
 	for _, h := range p.Used {
-		out.Report.Used = append(out.Report.Used, api.UsedMemory{ID: h.ID, Score: h.Score})
+		out.Report.Used = append(out.Report.Used, api.UsedMemory{ID: h.ID, Score: h.Score, Text: h.Text})
 	}
 	for _, it := range p.Fired {
 		out.Report.Fired = append(out.Report.Fired, api.FiredIntention{ID: it.ID, Text: it.Text})

@@ -72,6 +72,7 @@ export interface MemoryReport {
 export interface UsedMemory {
   id: string;
   score: number;
+  text?: string;
 }
 
 /** api.FiredIntention: an intention a turn fired */

@@ -111,7 +111,8 @@ export interface AriaChatOptions {
 
 /** AriaMemory is a chat answer's aria.memory: the memories put into the context and the reminders fired. */
 export interface AriaMemory {
-  used: { id: string; score: number }[] | null;
+  /** text: the memory's text (ARIA adds it to the contract's id and score) */
+  used: { id: string; score: number; text?: string }[] | null;
   fired: { id: string; text: string }[] | null;
 }
 

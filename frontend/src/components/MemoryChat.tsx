@@ -45,7 +45,7 @@ export function MemoryUsed({ used }: { used: AriaMemory['used'] }) {
       <ol>
         {list.map((u) => (
           <li key={u.id} data-testid="memory-used-item">
-            <code>{u.id}</code> score <strong>{score(u.score)}</strong>
+            {u.text ? <span className="memory-used-text">{u.text}</span> : <code>{u.id}</code>} score <strong>{score(u.score)}</strong>
           </li>
         ))}
       </ol>
