@@ -38,10 +38,15 @@ type Config struct {
 // Service is memory around chat turns. It is safe for concurrent use.
 type Service struct {
 	cfg   Config
-	facts *facts
+	facts *facts // the rules' pass
+	model *facts // the model's pass
 
 	mu     sync.Mutex
 	events []prospect.Intention // fired by events, brought up by the next turn
+
+	// apply serialises the runs of the two passes, so that neither plans against facts the
+	// other is changing.
+	apply sync.Mutex
 }
 
 // New makes a Service; it keeps its own table (the episodes consolidated) in memory.db.
@@ -61,11 +66,15 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	f, err := newFacts(ctx, cfg.Store)
+	f, err := newFacts(ctx, cfg.Store, rulesPass)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, facts: f}, nil
+	m, err := newFacts(ctx, cfg.Store, modelPass)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, facts: f, model: m}, nil
 }
 
 // Event fires the intentions waiting for an event (prospect.EventAppStart, …); the next turn of
@@ -225,7 +234,7 @@ func (s *Service) pinned(ctx context.Context) ([]memory.Item, error) {
 }
 
 // Keep stores a turn and its answer as episodes, then consolidates the user's turn by the rules
-// (explicit statements become facts at once; the model's proposals wait for Consolidate).
+// (explicit statements become facts at once; the model's proposals wait for ConsolidateIdle).
 func (s *Service) Keep(ctx context.Context, t Turn, answer string) error {
 	if t.Private {
 		return nil
@@ -248,6 +257,8 @@ func (s *Service) Keep(ctx context.Context, t Turn, answer string) error {
 		}
 		eps = append(eps, consolidate.Episode{ID: it.ID, Conversation: t.Conversation, Role: m.Role, Text: m.Content, Created: it.Created})
 	}
+	s.apply.Lock()
+	defer s.apply.Unlock()
 	if _, err := consolidate.Run(ctx, s.facts, eps, nil); err != nil {
 		return fmt.Errorf("memory: consolidate the turn: %w", err)
 	}
