@@ -18,6 +18,7 @@ import (
 	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/inference"
 )
 
 // MemoryFile is the memory's file in the data directory.
@@ -199,4 +200,18 @@ func (n *Node) reembed(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// memoryConsolidation consolidates the kept episodes with the loaded model (chatmem.RunIdle)
+// each minute while a whole model is loaded and no request waits, until ctx ends. The model's
+// requests run on this node's scheduler only: what is remembered never leaves it.
+func (n *Node) memoryConsolidation(ctx context.Context) error {
+	idle := func() bool {
+		info, ok := n.sched.Model()
+		return ok && info.From == 0 && info.To == info.NLayer && n.sched.Queued() == 0
+	}
+	gen := func(ctx context.Context, req inference.Request) (inference.Result, error) {
+		return n.sched.Generate(ctx, scheduler.NewID("memory-"), req, nil)
+	}
+	return n.mind.chat.RunIdle(ctx, time.Minute, idle, chatmem.ModelPropose(n.mind.store, gen))
 }

@@ -251,6 +251,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	svc("downloads", dl.Serve)
 	svc("advert", ad.Serve)
 	svc("memory events", n.memoryEvents)
+	svc("memory consolidation", n.memoryConsolidation)
 	if n.p2p != nil {
 		n.p2p.SetCapabilities(ad.Capabilities)
 		known := newPeerSet()
