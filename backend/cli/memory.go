@@ -94,6 +94,16 @@ func inputError(err error) error {
 	return err
 }
 
+// maxArgs is cobra.MaximumNArgs with an exit code of 2, like exactArgs.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
+			return usageError{fmt.Errorf("%w (usage: %s)", err, cmd.UseLine())}
+		}
+		return nil
+	}
+}
+
 func parseKind(s string) (memory.Kind, error) {
 	k := memory.Kind(s)
 	switch k {
@@ -300,7 +310,7 @@ func (m *memoryEnv) forgetCmd() *cobra.Command {
 	var all, yes, asJSON bool
 	c := &cobra.Command{
 		Use: "forget ID | --all --yes", Short: "Delete a memory for good (row, index entries, vectors; the WAL is truncated)",
-		Args: cobra.MaximumNArgs(1),
+		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case all && len(args) > 0:
@@ -390,7 +400,7 @@ func (m *memoryEnv) remindCmd() *cobra.Command {
 		Long: `An intention fires in a memory chat: on a user turn about its cue's topic (--cue), on the first
 turn at or after a time (--at: RFC 3339, 2026-12-12, or words such as "tomorrow at 9am" or
 "in 2 hours"), when an event happens (--event), or after N user turns (--after-turns).`,
-		Args: cobra.MaximumNArgs(1),
+		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			fl := cmd.Flags()
@@ -552,7 +562,7 @@ func (m *memoryEnv) consolidateCmd() *cobra.Command {
 
 func (m *memoryEnv) exportCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use: "export [FILE]", Short: "Write every memory as JSON lines (standard output without FILE)", Args: cobra.MaximumNArgs(1),
+		Use: "export [FILE]", Short: "Write every memory as JSON lines (standard output without FILE)", Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, _, err := m.open(cmd.Context(), false)
 			if err != nil {

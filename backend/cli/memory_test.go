@@ -103,6 +103,7 @@ func TestMemoryAddListSearchForget(t *testing.T) {
 	}{
 		{[]string{"forget", bike.ID}, 1, "not found"},
 		{[]string{"forget", "--all"}, 2, "--yes"},
+		{[]string{"forget", "a", "b"}, 2, "at most 1 arg"},
 		{[]string{"forget"}, 2, "ID"},
 		{[]string{"forget", rule.ID, "--all", "--yes"}, 2, "not both"},
 		{[]string{"add", "x", "--kind", "dream"}, 2, "--kind"},
