@@ -67,7 +67,7 @@ Without a subcommand it opens the desktop app; every subcommand runs headless.`,
 	})
 	root.AddCommand(infoCmd(stdio), tokenizeCmd(stdio), generateCmd(stdio), chatCmd(stdio),
 		conformCmd(stdio), synthCmd(stdio), demoCmd(stdio), benchCmd(stdio), serveCmd(stdio), modelsCmd(stdio),
-		ledgerCmd(stdio))
+		ledgerCmd(stdio), memoryCmd(stdio))
 	return root
 }
 
