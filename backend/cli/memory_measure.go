@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/memory"
+	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/inference"
 	"github.com/aria-node/aria/inference/bench"
 	"github.com/aria-node/aria/inference/gguf"
@@ -54,12 +55,11 @@ func allMet(gs []goal) bool {
 // evalOutput is the --json output of `aria memory eval`.
 type evalOutput struct {
 	memory.EvalReport
-	// TriggersNote says why the topic-trigger goals (hit rate on cue turns, false fires on
-	// distractors) are not measured here: their labelled set is in
-	// backend/memory/prospect/calibrate_test.go, which no command can reach.
-	TriggersNote string `json:"triggers_note"`
-	Goals        []goal `json:"goals"`
-	Pass         bool   `json:"pass"`
+	// Triggers is the topic triggers on their labelled set (backend/memory/prospect's
+	// calibration.go), with the scorer and threshold the node fires intentions with.
+	Triggers prospect.TriggerRates `json:"triggers"`
+	Goals    []goal                `json:"goals"`
+	Pass     bool                  `json:"pass"`
 }
 
 // recallTypes are the query types whose fused recall@5 must reach recallGoal (synonyms are
@@ -68,9 +68,7 @@ var recallTypes = []string{memory.QExact, memory.QInflected, memory.QTypo, memor
 
 const recallGoal = 0.95
 
-const triggersNote = "not measured: the labelled cue and distractor turns are in backend/memory/prospect/calibrate_test.go only"
-
-func evalGoals(rep memory.EvalReport) []goal {
+func evalGoals(rep memory.EvalReport, tr prospect.TriggerRates) []goal {
 	gs := []goal{
 		{Goal: "memories", Value: float64(rep.Memories), Want: "at least 500", Met: rep.Memories >= 500},
 		{Goal: "queries", Value: float64(rep.Queries), Want: "at least 200", Met: rep.Queries >= 200},
@@ -86,6 +84,10 @@ func evalGoals(rep memory.EvalReport) []goal {
 	}{{"bm25", m.BM25}, {"trigram", m.Trigram}, {"vector", m.Vector}} {
 		gs = append(gs, goal{Goal: "mrr.fused_minus_" + arm.name, Value: m.Fused - arm.v, Want: "above 0", Met: m.Fused > arm.v})
 	}
+	gs = append(gs,
+		goal{Goal: "triggers.distractors", Value: float64(tr.NegTurns), Want: "at least 300", Met: tr.NegTurns >= 300},
+		goal{Goal: "triggers.hit_rate", Value: tr.Hit, Want: "at least 0.95", Met: tr.Hit >= 0.95},
+		goal{Goal: "triggers.false_fire_rate", Value: tr.FalseTurn, Want: "at most 0.02", Met: tr.FalseTurn <= 0.02})
 	return gs
 }
 
@@ -104,7 +106,8 @@ typo and partial queries; fused MRR above each arm's.`,
 			if err != nil {
 				return err
 			}
-			out := evalOutput{EvalReport: rep, Goals: evalGoals(rep), TriggersNote: triggersNote}
+			tr := prospect.MeasureTriggers(cmd.Context(), prospect.LexicalScorer{}, prospect.Threshold)
+			out := evalOutput{EvalReport: rep, Triggers: tr, Goals: evalGoals(rep, tr)}
 			out.Pass = allMet(out.Goals)
 			if asJSON {
 				if err := printJSON(stdio.Out, out); err != nil {
@@ -155,7 +158,9 @@ func printEval(stdio IO, out evalOutput) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\ntopic triggers:", out.TriggersNote)
+	t := out.Triggers
+	fmt.Fprintf(w, "\ntopic triggers (threshold %.2f): %d cues; %.1f %% of %d cue turns fire their cue; %.2f %% of %d distractor turns fire one\n",
+		t.Threshold, t.Cues, 100*t.Hit, t.CueTurns, 100*t.FalseTurn, t.NegTurns)
 	fmt.Fprintln(w, "\ngoals:")
 	for _, g := range out.Goals {
 		mark := "ok  "
