@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -30,14 +31,20 @@ const maxTerms = 64
 
 // lexStats is what the lexical arms know of the store before they run.
 type lexStats struct {
-	rows int64            // the memories, about (the largest row number)
-	df   map[string]int64 // stem → memories holding it (the Porter index's vocabulary)
+	rows  int64           // the memories, about (the largest row number)
+	known map[string]bool // the query's words the Porter index holds (by stem)
 }
 
-// common says that a term held by df memories is too common to look rows up by: it says
-// little, and rows that hold it are most of the cost ("note" of "Note: ...", the trigram
-// "ing"). It still counts in levels and scores.
-func (st lexStats) common(df int64) bool { return st.rows > 1000 && df*10 > st.rows }
+// commonAt is the number of rows from which a term is common, 0 for none: a term held by
+// more than a tenth of the memories (of more than 1,000) says little, and its rows would be
+// most of the cost ("note" of "Note: ...", the trigram "ing"). Rows are not looked up by a
+// common term, but it counts in levels and scores.
+func (st lexStats) commonAt() int64 {
+	if st.rows <= 1000 {
+		return 0
+	}
+	return st.rows/10 + 1
+}
 
 // idf is the inverse document frequency of FTS5's bm25().
 func (st lexStats) idf(df int64) float64 {
@@ -52,23 +59,22 @@ func bm25TF(tf, dl, avgdl float64) float64 {
 	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/max(avgdl, 1)))
 }
 
-// lexStats reads the number of memories and the document counts of the stems of ws and of
-// their synonyms, in one query.
-func (s *Store) lexStats(ctx context.Context, ws []string) (lexStats, error) {
-	st := lexStats{df: map[string]int64{}}
+// lexStats reads the number of memories and, when words is set, which of the words ws (of
+// three letters or more) the Porter index holds, in one query. (The index's vocabulary table
+// would count each term's rows to say so; a MATCH with LIMIT 1 stops at the first.)
+func (s *Store) lexStats(ctx context.Context, ws []string, words bool) (lexStats, error) {
+	st := lexStats{known: map[string]bool{}}
+	q := "SELECT -1, coalesce(max(n), 0) FROM items"
 	var args []any
-	seen := map[string]bool{}
-	for _, w := range ws {
-		for _, a := range append([]string{w}, s.lex.syn.alternatives(w)...) {
-			if t := Stem(a); !seen[t] {
-				seen[t] = true
-				args = append(args, t)
+	var asked []string
+	if words {
+		for _, w := range dedupe(ws) {
+			if len([]rune(w)) >= 3 {
+				q += fmt.Sprintf(" UNION ALL SELECT * FROM (SELECT %d, rowid FROM fts_words WHERE fts_words MATCH ? LIMIT 1)", len(asked))
+				args = append(args, `"`+w+`"`)
+				asked = append(asked, w)
 			}
 		}
-	}
-	q := "SELECT '', coalesce(max(n), 0) FROM items"
-	if len(args) > 0 {
-		q += " UNION ALL SELECT term, doc FROM fts_words_vocab WHERE term IN (" + placeholders(len(args)) + ")"
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -76,15 +82,15 @@ func (s *Store) lexStats(ctx context.Context, ws []string) (lexStats, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t string
-		var n int64
-		if err := rows.Scan(&t, &n); err != nil {
+		var i, n int64
+		if err := rows.Scan(&i, &n); err != nil {
 			return st, fmt.Errorf("vocabulary: %w", err)
 		}
-		if t == "" {
+		switch {
+		case i == -1:
 			st.rows = n
-		} else {
-			st.df[t] = n
+		case i >= 0 && int(i) < len(asked):
+			st.known[asked[i]] = true
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -101,61 +107,30 @@ func (s *Store) wordsArm(ctx context.Context, ws []string, st lexStats, m int, f
 	if len(qs) == 0 {
 		return nil, nil
 	}
-	type wordGroup struct {
-		match string
-		df    int64
-	}
-	gs := make([]wordGroup, len(qs))
+	matches := make([]string, len(qs))
 	for i, w := range qs {
-		seen := map[string]bool{}
-		var alts []string
-		for _, a := range append([]string{w}, s.lex.syn.alternatives(w)...) {
+		alts := []string{`"` + w + `"`}
+		for _, a := range s.lex.syn.alternatives(w) {
 			alts = append(alts, `"`+a+`"`)
-			if t := Stem(a); !seen[t] {
-				seen[t] = true
-				gs[i].df += st.df[t]
-			}
 		}
 		if len([]rune(w)) >= 4 {
 			// A partial word: "deco" finds "decorated" (FTS5 stems the prefix as it stems
 			// words, so "painting"* matches what "paint"* does).
 			alts = append(alts, `"`+w+`"*`)
 		}
-		gs[i].match = strings.Join(alts, " OR ")
-	}
-	var pulled []int // the groups rows are looked up by: the uncommon ones, or all
-	for i, g := range gs {
-		if !st.common(g.df) {
-			pulled = append(pulled, i)
-		}
-	}
-	if len(pulled) == 0 {
-		for i := range gs {
-			pulled = append(pulled, i)
-		}
-	}
-	matches := make([]string, len(pulled))
-	for j, i := range pulled {
-		matches[j] = gs[i].match
+		matches[i] = strings.Join(alts, " OR ")
 	}
 	masks := s.masks()
 	defer s.putMasks(masks)
-	counts, err := s.postings(ctx, "fts_words", matches, f, masks)
+	df, _, err := s.postingsOrAll(ctx, "fts_words", matches, st.commonAt(), f, masks)
 	if err != nil {
 		return nil, err
 	}
-	idf := make([]float64, len(gs))
-	for i, g := range gs {
-		idf[i] = st.idf(g.df)
+	idf := make([]float64, len(qs))
+	for i := range qs {
+		idf[i] = st.idf(df[i])
 	}
-	for j, i := range pulled { // a prefix or a synonym may add rows to the vocabulary's count
-		idf[i] = st.idf(max(gs[i].df, counts[j]))
-	}
-	pulledIDF := make([]float64, len(pulled))
-	for j, i := range pulled {
-		pulledIDF[j] = idf[i]
-	}
-	pool, texts, err := s.pool(ctx, masks, pulledIDF, nil, poolSize(m, f))
+	pool, texts, err := s.pool(ctx, masks, idf, nil, poolSize(m, f))
 	if err != nil {
 		return nil, err
 	}
@@ -208,17 +183,14 @@ func (s *Store) wordsArm(ctx context.Context, ws []string, st lexStats, m int, f
 // which it holds at least half the trigrams, and a candidate of level 0 is dropped (one
 // common trigram, "ing", is no match).
 func (s *Store) trigramArm(ctx context.Context, ws []string, st lexStats, m int, f Filter) ([]armHit, error) {
-	var uw []string
-	for _, w := range dedupe(ws) {
-		if st.df[Stem(w)] == 0 && len([]rune(w)) >= 3 {
-			uw = append(uw, w)
-		}
-	}
 	// The query's distinct trigrams (at most maxTerms) and each word's.
 	var all []string
 	at := map[string]int{}
 	var wt [][]int
-	for _, w := range uw {
+	for _, w := range dedupe(ws) {
+		if st.known[w] || len([]rune(w)) < 3 {
+			continue
+		}
 		var t []int
 		for _, g := range plainTrigrams(w) {
 			i, ok := at[g]
@@ -239,47 +211,23 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, st lexStats, m int,
 	if len(all) == 0 {
 		return nil, nil
 	}
-	df, err := s.trigramDF(ctx, all)
-	if err != nil {
-		return nil, err
-	}
-	var pulled []int // rows are looked up by the uncommon trigrams, or by all when none is
-	for i := range all {
-		if !st.common(df[i]) {
-			pulled = append(pulled, i)
-		}
-	}
-	if len(pulled) == 0 {
-		for i := range all {
-			pulled = append(pulled, i)
-		}
-	}
-	matches := make([]string, len(pulled))
-	slot := make([]int, len(all)) // trigram → its bit in a row's mask, -1: not looked up
-	for i := range slot {
-		slot[i] = -1
-	}
-	for j, i := range pulled {
-		matches[j] = `"` + all[i] + `"`
-		slot[i] = j
+	matches := make([]string, len(all))
+	for i, g := range all {
+		matches[i] = `"` + g + `"`
 	}
 	masks := s.masks()
 	defer s.putMasks(masks)
-	counts, err := s.postings(ctx, "fts_trigrams", matches, f, masks)
+	df, common, err := s.postingsOrAll(ctx, "fts_trigrams", matches, st.commonAt(), f, masks)
 	if err != nil {
 		return nil, err
 	}
 	idf := make([]float64, len(all))
+	var looked uint64 // the trigrams rows were looked up by
 	for i := range all {
-		d := df[i]
-		if slot[i] >= 0 {
-			d = max(d, counts[slot[i]])
+		idf[i] = st.idf(df[i])
+		if common == 0 || df[i] < common {
+			looked |= 1 << i
 		}
-		idf[i] = st.idf(d)
-	}
-	pulledIDF := make([]float64, len(pulled))
-	for j, i := range pulled {
-		pulledIDF[j] = idf[i]
 	}
 	// A row can be of level 1 or more only if, for some word, the trigrams it holds and the
 	// word's common ones (not looked up: taken as held) make half the word's trigrams.
@@ -288,7 +236,7 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, st lexStats, m int,
 		for _, t := range wt {
 			c := 0
 			for _, i := range t {
-				if slot[i] < 0 || mask&(1<<slot[i]) != 0 {
+				if looked&(1<<i) == 0 || mask&(1<<i) != 0 {
 					c++
 				}
 			}
@@ -298,7 +246,7 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, st lexStats, m int,
 		}
 		return l
 	}
-	pool, texts, err := s.pool(ctx, masks, pulledIDF, level, poolSize(m, f))
+	pool, texts, err := s.pool(ctx, masks, idf, level, poolSize(m, f))
 	if err != nil {
 		return nil, err
 	}
@@ -335,36 +283,6 @@ func (s *Store) trigramArm(ctx context.Context, ws []string, st lexStats, m int,
 		}
 	}
 	return byLevel(out), nil
-}
-
-// trigramDF reads the document counts of trigrams from the trigram index's vocabulary.
-func (s *Store) trigramDF(ctx context.Context, ts []string) ([]int64, error) {
-	args := make([]any, len(ts))
-	at := make(map[string]int, len(ts))
-	for i, t := range ts {
-		args[i] = t
-		at[t] = i
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT term, doc FROM fts_trigrams_vocab WHERE term IN ("+placeholders(len(ts))+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("trigram counts: %w", err)
-	}
-	defer rows.Close()
-	df := make([]int64, len(ts))
-	for rows.Next() {
-		var t string
-		var n int64
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, fmt.Errorf("trigram counts: %w", err)
-		}
-		if i, ok := at[t]; ok {
-			df[i] = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("trigram counts: %w", err)
-	}
-	return df, nil
 }
 
 // poolSize is how many candidates an arm keeps: without a kind or conversation filter twice
@@ -414,14 +332,35 @@ func (s *Store) pool(ctx context.Context, masks map[int64]uint64, idf []float64,
 	return hits, texts, nil
 }
 
+// postingsOrAll is postings, and when every term turns out common, postings again without the
+// limit (rows must come from somewhere); it returns the limit that held.
+func (s *Store) postingsOrAll(ctx context.Context, table string, matches []string, common int64, f Filter, masks map[int64]uint64) ([]int64, int64, error) {
+	df, err := s.postings(ctx, table, matches, common, f, masks)
+	if err != nil || len(masks) > 0 || common == 0 {
+		return df, common, err
+	}
+	for _, d := range df {
+		if d < common {
+			return df, common, nil // no row holds a term
+		}
+	}
+	df, err = s.postings(ctx, table, matches, 0, f, masks)
+	return df, 0, err
+}
+
 // postings runs one query for the MATCH expressions (at most maxTerms) and sets, in masks, the
-// bit of each expression a row matches; it returns how many rows each matched. With a kind or
-// conversation filter, only rows it accepts. Each expression's rows come as one list
-// (group_concat): a result row each would cost more, in database/sql and the driver, than
-// FTS5's reading them.
-func (s *Store) postings(ctx context.Context, table string, matches []string, f Filter, masks map[int64]uint64) ([]int64, error) {
+// bit of each expression a row matches; it returns how many rows each matched. An expression
+// that matches common rows or more (common > 0) is common: it stops there and sets no bit.
+// With a kind or conversation filter, only rows the filter accepts count. Each expression's
+// rows come as one list (group_concat): a result row each would cost more, in database/sql
+// and the driver, than FTS5's reading them.
+func (s *Store) postings(ctx context.Context, table string, matches []string, common int64, f Filter, masks map[int64]uint64) ([]int64, error) {
 	if len(matches) > maxTerms {
 		return nil, fmt.Errorf("%s: %d expressions, more than %d", table, len(matches), maxTerms)
+	}
+	limit := common
+	if limit <= 0 {
+		limit = -1 // none
 	}
 	var q strings.Builder
 	var args []any
@@ -430,11 +369,11 @@ func (s *Store) postings(ctx context.Context, table string, matches []string, f 
 			q.WriteString(" UNION ALL ")
 		}
 		if f.Kind == "" && f.Conversation == "" {
-			fmt.Fprintf(&q, "SELECT %d, group_concat(rowid) FROM %s WHERE %[2]s MATCH ?", i, table)
-			args = append(args, mt)
+			fmt.Fprintf(&q, "SELECT %d, group_concat(n) FROM (SELECT rowid AS n FROM %s WHERE %[2]s MATCH ? LIMIT ?)", i, table)
+			args = append(args, mt, limit)
 			continue
 		}
-		fmt.Fprintf(&q, "SELECT %d, group_concat(t.rowid) FROM %s t JOIN items i ON i.n = t.rowid WHERE %[2]s MATCH ?", i, table)
+		fmt.Fprintf(&q, "SELECT %d, group_concat(n) FROM (SELECT t.rowid AS n FROM %s t JOIN items i ON i.n = t.rowid WHERE %[2]s MATCH ?", i, table)
 		args = append(args, mt)
 		if f.Kind != "" {
 			q.WriteString(" AND i.kind = ?")
@@ -450,6 +389,8 @@ func (s *Store) postings(ctx context.Context, table string, matches []string, f 
 		if !f.IncludeNeverRecall {
 			q.WriteString(" AND i.never_recall = 0")
 		}
+		q.WriteString(" LIMIT ?)")
+		args = append(args, limit)
 	}
 	rows, err := s.db.QueryContext(ctx, q.String(), args...)
 	if err != nil {
@@ -466,24 +407,22 @@ func (s *Store) postings(ctx context.Context, table string, matches []string, f 
 		if i < 0 || i >= len(matches) {
 			return nil, fmt.Errorf("%s: expression %d of %d", table, i, len(matches))
 		}
+		if len(list) > 0 {
+			counts[i] = int64(bytes.Count(list, []byte{','})) + 1
+		}
+		if common > 0 && counts[i] >= common {
+			continue
+		}
 		bit := uint64(1) << i
 		var n int64
-		digits := false
-		for _, c := range list {
+		for j, c := range list {
 			if c >= '0' && c <= '9' {
 				n = n*10 + int64(c-'0')
-				digits = true
-				continue
 			}
-			if digits {
+			if c == ',' || j == len(list)-1 {
 				masks[n] |= bit
-				counts[i]++
+				n = 0
 			}
-			n, digits = 0, false
-		}
-		if digits {
-			masks[n] |= bit
-			counts[i]++
 		}
 	}
 	if err := rows.Err(); err != nil {

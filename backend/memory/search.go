@@ -110,7 +110,7 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 	}
 	var lists []armList
 	if use&(useBM25|useTrigram) != 0 {
-		st, err := s.lexStats(ctx, ws)
+		st, err := s.lexStats(ctx, ws, use&useTrigram != 0)
 		if err != nil {
 			<-vecDone
 			return nil, err
