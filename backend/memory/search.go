@@ -89,8 +89,9 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 		return nil, err
 	}
 	ws := contentWords(words(q))
-	// The vector arm runs beside the lexical ones: it needs the CPU, they mostly wait on
-	// SQLite.
+	// The vector arm's scan runs beside the lexical arms' SQLite work (each a few
+	// milliseconds at 100,000 memories), on another core when there is one. The lexical arms
+	// run one after the other: side by side as well they were no faster on two cores.
 	type armList struct {
 		arm string
 		l   []armHit
