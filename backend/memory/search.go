@@ -89,45 +89,64 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 		return nil, err
 	}
 	ws := contentWords(words(q))
-	lists := map[string][]armHit{}
-	if use&useBM25 != 0 {
-		if l, err := s.wordsArm(ctx, ws, m, f); err != nil {
-			return nil, err
-		} else {
-			lists[ArmBM25] = l
-		}
+	// The vector arm's scan runs beside the lexical arms' SQLite work (each a few
+	// milliseconds at 100,000 memories), on another core when there is one. The lexical arms
+	// run one after the other: side by side as well they were no faster on two cores.
+	type armList struct {
+		arm string
+		l   []armHit
 	}
-	if use&useTrigram != 0 {
-		if l, err := s.trigramArm(ctx, ws, m, f); err != nil {
-			return nil, err
-		} else {
-			lists[ArmTrigram] = l
-		}
-	}
+	var vec armList
+	var vecRan bool
+	var vecErr error
+	vecDone := make(chan struct{})
 	if use&useVector != 0 && vecOK {
-		// The index is of one space: a query embedded in another (the embedder changed
-		// meanwhile) has no vector arm.
-		e := s.embedder()
-		if vs, err := e.Embed(ctx, []string{q}); err == nil && len(vs) == 1 && e.Space() == idx.space && len(vs[0]) == idx.dim {
-			keep := keepFunc(idx, f)
-			var l []armHit
-			for _, h := range idx.search(vs[0], m, keep) {
-				if h.score < MinCosine {
-					break
-				}
-				l = append(l, armHit{n: h.n, score: float64(h.score)})
-			}
-			lists[ArmVector] = l
-		} else if ctx.Err() != nil {
-			return nil, ctx.Err()
+		go func() {
+			defer close(vecDone)
+			vec.arm = ArmVector
+			vec.l, vecRan, vecErr = s.vectorArm(ctx, q, idx, m, f)
+		}()
+	} else {
+		close(vecDone)
+	}
+	var lists []armList
+	if use&(useBM25|useTrigram) != 0 {
+		st, err := s.lexStats(ctx, ws, use&useTrigram != 0)
+		if err != nil {
+			<-vecDone
+			return nil, err
 		}
+		if use&useBM25 != 0 {
+			l, err := s.wordsArm(ctx, ws, st, m, f)
+			if err != nil {
+				<-vecDone
+				return nil, err
+			}
+			lists = append(lists, armList{ArmBM25, l})
+		}
+		if use&useTrigram != 0 {
+			l, err := s.trigramArm(ctx, ws, st, m, f)
+			if err != nil {
+				<-vecDone
+				return nil, err
+			}
+			lists = append(lists, armList{ArmTrigram, l})
+		}
+	}
+	<-vecDone
+	if vecErr != nil {
+		return nil, vecErr
+	}
+	if vecRan {
+		lists = append(lists, vec)
 	}
 	type cand struct {
 		why Why
 		pos int // best position in an arm's list: orders equal scores
 	}
 	cands := map[int64]*cand{}
-	for arm, l := range lists {
+	for _, al := range lists {
+		arm, l := al.arm, al.l
 		rank := 0
 		for i, h := range l {
 			// Competition ranking within a level ("1, 1, 3"); the vector arm has no levels,
@@ -198,6 +217,24 @@ func (s *Store) search(ctx context.Context, q string, k int, f Filter, use arms,
 	return hits, nil
 }
 
+// vectorArm is the vector arm: the m items nearest to q's vector, down to MinCosine. ran is
+// false when q cannot be embedded in the index's space (the embedder changed meanwhile).
+func (s *Store) vectorArm(ctx context.Context, q string, idx *vindex, m int, f Filter) (l []armHit, ran bool, err error) {
+	e := s.embedder()
+	vs, err := e.Embed(ctx, []string{q})
+	if err != nil || len(vs) != 1 || e.Space() != idx.space || len(vs[0]) != idx.dim {
+		return nil, false, ctx.Err()
+	}
+	keep := keepFunc(idx, f)
+	for _, h := range idx.search(vs[0], m, keep) {
+		if h.score < MinCosine {
+			break
+		}
+		l = append(l, armHit{n: h.n, score: float64(h.score)})
+	}
+	return l, true, nil
+}
+
 func accept(it Item, f Filter) bool {
 	switch {
 	case f.Kind != "" && it.Kind != f.Kind:
@@ -247,344 +284,6 @@ func (s *Store) snapshot(ctx context.Context) (*vindex, bool, error) {
 		}
 	}
 	return s.idx, s.missing == 0, nil
-}
-
-// wordsQuery is an FTS5 query that matches any content word of the query or one of its
-// synonyms; bm25() ranks rows with more (and rarer) of them first. The porter tokenizer stems
-// both sides.
-func (s *Store) wordsQuery(ws []string) string {
-	var groups []string
-	seen := map[string]bool{}
-	for _, w := range ws {
-		if seen[w] {
-			continue
-		}
-		seen[w] = true
-		alts := append([]string{w}, s.lex.syn.alternatives(w)...)
-		for i, a := range alts {
-			alts[i] = `"` + a + `"`
-		}
-		if len([]rune(w)) >= 4 {
-			// A partial word: "deco" finds "decorated" (FTS5 stems the prefix as it stems
-			// words, so "painting"* matches what "paint"* does).
-			alts = append(alts, `"`+w+`"*`)
-		}
-		if len(alts) == 1 {
-			groups = append(groups, alts[0])
-		} else {
-			groups = append(groups, "("+strings.Join(alts, " OR ")+")")
-		}
-		if len(groups) == 32 {
-			break
-		}
-	}
-	return strings.Join(groups, " OR ")
-}
-
-// wordsArm runs the Porter index and sets each candidate's level.
-func (s *Store) wordsArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
-	hits, err := s.ftsArm(ctx, "fts_words", s.wordsQuery(ws), m, f)
-	if err != nil || len(hits) == 0 {
-		return hits, err
-	}
-	texts, err := s.textsByN(ctx, hitNs(hits))
-	if err != nil {
-		return nil, err
-	}
-	qs := dedupe(ws)
-	for i := range hits {
-		tws := words(texts[hits[i].n])
-		groups := map[string]bool{}
-		for _, w := range tws {
-			groups[s.lex.syn.group(Stem(w))] = true
-		}
-		for _, w := range qs {
-			ok := groups[s.lex.syn.group(Stem(w))]
-			for j := 0; !ok && len(w) >= 4 && j < len(tws); j++ {
-				ok = strings.HasPrefix(tws[j], w)
-			}
-			if ok {
-				hits[i].level++
-			}
-		}
-	}
-	return byLevel(hits), nil
-}
-
-// trigramArm runs the trigram index; a candidate's level is the number of query words of
-// which it holds at least half the trigrams, and a candidate of level 0 is dropped (one
-// common trigram, "ing", is no match).
-func (s *Store) trigramArm(ctx context.Context, ws []string, m int, f Filter) ([]armHit, error) {
-	// Words the Porter index knows are BM25's; the trigram arm looks for the others (typos,
-	// partial words), which also keeps it fast: common trigrams of ordinary words match most
-	// rows.
-	ws, err := s.unknownWords(ctx, dedupe(ws))
-	if err != nil || len(ws) == 0 {
-		return nil, err
-	}
-	match, err := s.rareTrigrams(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	hits, err := s.ftsArm(ctx, "fts_trigrams", match, m, f)
-	if err != nil || len(hits) == 0 {
-		return hits, err
-	}
-	texts, err := s.textsByN(ctx, hitNs(hits))
-	if err != nil {
-		return nil, err
-	}
-	var qt [][]string
-	for _, w := range dedupe(ws) {
-		if t := plainTrigrams(w); len(t) > 0 {
-			qt = append(qt, t)
-		}
-	}
-	out := hits[:0]
-	for _, h := range hits {
-		t := strings.ToLower(texts[h.n])
-		for _, tg := range qt {
-			c := 0
-			for _, g := range tg {
-				if strings.Contains(t, g) {
-					c++
-				}
-			}
-			if 2*c >= len(tg) {
-				h.level++
-			}
-		}
-		if h.level > 0 {
-			out = append(out, h)
-		}
-	}
-	return byLevel(out), nil
-}
-
-// rareTrigrams is the trigram arm's query without the trigrams found in more than a tenth of
-// the memories ("ing"): they say little and bm25() would score most rows (the slowest part of
-// a search at 100,000 memories). The candidates' levels still count every trigram.
-func (s *Store) rareTrigrams(ctx context.Context, ws []string) (string, error) {
-	var all []string
-	seen := map[string]bool{}
-	for _, w := range ws {
-		for _, t := range plainTrigrams(w) {
-			if !seen[t] {
-				seen[t] = true
-				all = append(all, t)
-			}
-		}
-	}
-	if len(all) == 0 {
-		return "", nil
-	}
-	var rows int64
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(n), 0) FROM items").Scan(&rows); err != nil {
-		return "", fmt.Errorf("trigram counts: %w", err)
-	}
-	args := make([]any, len(all))
-	for i, t := range all {
-		args[i] = t
-	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(all)), ",")
-	r, err := s.db.QueryContext(ctx, "SELECT term, doc FROM fts_trigrams_vocab WHERE term IN ("+ph+")", args...)
-	if err != nil {
-		return "", fmt.Errorf("trigram counts: %w", err)
-	}
-	defer r.Close()
-	common := map[string]bool{}
-	for r.Next() {
-		var t string
-		var doc int64
-		if err := r.Scan(&t, &doc); err != nil {
-			return "", fmt.Errorf("trigram counts: %w", err)
-		}
-		if doc*10 > rows && rows > 1000 {
-			common[t] = true
-		}
-	}
-	if err := r.Err(); err != nil {
-		return "", fmt.Errorf("trigram counts: %w", err)
-	}
-	var terms []string
-	for _, t := range all {
-		if !common[t] {
-			terms = append(terms, `"`+t+`"`)
-		}
-	}
-	if len(terms) == 0 {
-		return trigramQuery(ws), nil
-	}
-	return strings.Join(terms[:min(len(terms), 64)], " OR "), nil
-}
-
-// unknownWords are the words of ws whose stem is no term of the Porter index.
-func (s *Store) unknownWords(ctx context.Context, ws []string) ([]string, error) {
-	if len(ws) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ws))
-	for i, w := range ws {
-		args[i] = Stem(w)
-	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(ws)), ",")
-	rows, err := s.db.QueryContext(ctx, "SELECT term FROM fts_words_vocab WHERE term IN ("+ph+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("vocabulary: %w", err)
-	}
-	defer rows.Close()
-	known := map[string]bool{}
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("vocabulary: %w", err)
-		}
-		known[t] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("vocabulary: %w", err)
-	}
-	var out []string
-	for _, w := range ws {
-		if !known[Stem(w)] && len([]rune(w)) >= 3 {
-			out = append(out, w)
-		}
-	}
-	return out, nil
-}
-
-func hitNs(hits []armHit) []int64 {
-	ns := make([]int64, len(hits))
-	for i, h := range hits {
-		ns[i] = h.n
-	}
-	return ns
-}
-
-func dedupe(ws []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range ws {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// byLevel orders hits by level, then score, both descending.
-func byLevel(hits []armHit) []armHit {
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].level != hits[j].level {
-			return hits[i].level > hits[j].level
-		}
-		return hits[i].score > hits[j].score
-	})
-	return hits
-}
-
-func plainTrigrams(w string) []string {
-	r := []rune(w)
-	var out []string
-	for i := 0; i+3 <= len(r); i++ {
-		out = append(out, string(r[i:i+3]))
-	}
-	return out
-}
-
-func (s *Store) textsByN(ctx context.Context, ns []int64) (map[int64]string, error) {
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(ns)), ",")
-	args := make([]any, len(ns))
-	for i, n := range ns {
-		args[i] = n
-	}
-	rows, err := s.db.QueryContext(ctx, "SELECT n, text FROM items WHERE n IN ("+ph+")", args...)
-	if err != nil {
-		return nil, fmt.Errorf("trigram candidates: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[int64]string, len(ns))
-	for rows.Next() {
-		var n int64
-		var t string
-		if err := rows.Scan(&n, &t); err != nil {
-			return nil, fmt.Errorf("trigram candidates: %w", err)
-		}
-		out[n] = t
-	}
-	return out, rows.Err()
-}
-
-// trigramQuery matches any trigram of the query's words: a word with a typo still shares most
-// of its trigrams with the right one, and a partial word all of its own.
-func trigramQuery(ws []string) string {
-	var terms []string
-	seen := map[string]bool{}
-	for _, w := range ws {
-		r := []rune(w)
-		for i := 0; i+3 <= len(r); i++ {
-			t := string(r[i : i+3])
-			if !seen[t] {
-				seen[t] = true
-				terms = append(terms, `"`+t+`"`)
-			}
-		}
-	}
-	if len(terms) > 64 {
-		terms = terms[:64]
-	}
-	return strings.Join(terms, " OR ")
-}
-
-// ftsArm runs one full-text arm: the m best rows by bm25() among those f accepts. Without a
-// kind or conversation filter it skips the join with items and takes twice as many rows:
-// Search drops closed and never-recall items when it loads the candidates.
-func (s *Store) ftsArm(ctx context.Context, table, match string, m int, f Filter) ([]armHit, error) {
-	if match == "" {
-		return nil, nil
-	}
-	// rank is bm25() computed once a row; naming bm25() in both SELECT and ORDER BY would
-	// compute it twice.
-	q := fmt.Sprintf(`SELECT rowid, -rank FROM %[1]s WHERE %[1]s MATCH ? ORDER BY rank LIMIT ?`, table)
-	args := []any{match, 2 * m}
-	if f.Kind != "" || f.Conversation != "" {
-		q = fmt.Sprintf(`SELECT t.rowid, -t.rank FROM %[1]s t JOIN items i ON i.n = t.rowid WHERE %[1]s MATCH ?`, table)
-		args = []any{match}
-		if f.Kind != "" {
-			q += " AND i.kind = ?"
-			args = append(args, string(f.Kind))
-		}
-		if f.Conversation != "" {
-			q += " AND i.conversation = ?"
-			args = append(args, f.Conversation)
-		}
-		if !f.IncludeClosed {
-			q += " AND i.valid_to = 0"
-		}
-		if !f.IncludeNeverRecall {
-			q += " AND i.never_recall = 0"
-		}
-		q += " ORDER BY t.rank LIMIT ?"
-		args = append(args, m)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", table, err)
-	}
-	defer rows.Close()
-	var out []armHit
-	for rows.Next() {
-		var h armHit
-		if err := rows.Scan(&h.n, &h.score); err != nil {
-			return nil, fmt.Errorf("%s: %w", table, err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", table, err)
-	}
-	return out, nil
 }
 
 func (s *Store) itemsByN(ctx context.Context, ns []int64) (map[int64]Item, error) {

@@ -103,6 +103,8 @@ type Store struct {
 	emb   Embedder
 	lex   lexical // Match's vector arm and the synonym table
 	idx   *vindex
+	// maskPool lends the lexical arms their row → bits maps (see postings).
+	maskPool sync.Pool
 
 	// wmu serialises writes with the in-memory index and gen, the value of meta 'generation'
 	// the index reflects: a write by another process (the CLI beside a running node) changes
