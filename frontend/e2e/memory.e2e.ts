@@ -144,7 +144,7 @@ it('adds, edits, pins, deletes (with Undo) a memory; after a reload the list is 
   expect(await row.getByTestId('memory-pinned').count()).toBe(1);
   const back = (await memories()).filter((m) => m.text === edited);
   expect(back).toHaveLength(1);
-  expect(back[0]).toMatchObject({ kind: 'semantic', pinned: true, importance: 0.9, never_recall: true });
+  expect(back[0]).toMatchObject({ id: node!.id, kind: 'semantic', pinned: true, importance: 0.9, never_recall: true });
   await until(async () => expect(await row.getByText('never recalled', { exact: true }).count()).toBe(1));
 
   // Delete again, and let the Undo offer lapse (reloading drops it).

@@ -166,6 +166,11 @@ export class MemoryApi {
     return new Blob([await r.text()], { type: 'application/x-ndjson' });
   }
 
+  /** restore puts a deleted memory back exactly as it was (its id, source and times): a one-line import. */
+  async restore(item: MemoryItem): Promise<void> {
+    await this.c.send('/api/memory/import', { method: 'POST', body: JSON.stringify(item) }, 'application/x-ndjson');
+  }
+
   /** importJSONL sends a JSONL file as it is; a broken line: a 400 naming it, nothing stored. */
   async importJSONL(file: Blob): Promise<number> {
     const r = await this.c.send('/api/memory/import', { method: 'POST', body: file }, 'application/x-ndjson');

@@ -27,6 +27,10 @@ function memoryNode(items: MemoryItem[], hits: MemoryHit[] = [], fail: Record<st
       items.unshift(m);
       return { status: 201, body: m };
     },
+    'POST /api/memory/import': (b) => {
+      items.unshift(b as MemoryItem);
+      return { body: { imported: 1 } };
+    },
     'DELETE /api/memory': () => {
       items.length = 0;
       return { status: 204, body: undefined };
@@ -187,12 +191,12 @@ describe('MemoryPage', () => {
     expect(document.activeElement).toBe(undo);
 
     await act(async () => fireEvent.click(undo));
-    expect(calls.filter((c) => c.method === 'POST').at(-1)?.body)
-      .toEqual({ text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, conversation: 'c1' });
-    // Never-recall is not a field of a new memory: a PATCH of the restored one sets it.
-    expect(calls.filter((c) => c.method === 'PATCH').at(-1)).toMatchObject({ path: '/api/memory/m100', body: { never_recall: true } });
+    // The very item comes back, as one line of an import: its id, source and times too.
+    const post = calls.filter((c) => c.method === 'POST').at(-1);
+    expect(post?.path).toBe('/api/memory/import');
+    expect(post?.body).toMatchObject({ id: 'a', text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, never_recall: true, conversation: 'c1' });
     await waitFor(() => expect(texts()).toEqual(['Answer in French', 'Ada is my sister']));
-    expect(items[0]).toMatchObject({ text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, never_recall: true, conversation: 'c1' });
+    expect(items[0]).toMatchObject({ id: 'a', text: 'Answer in French', kind: 'procedural', pinned: true, importance: 0.8, never_recall: true, conversation: 'c1' });
     expect(status.textContent).toBe('Restored: “Answer in French”.');
     expect(screen.queryByTestId('memory-undo')).toBeNull();
     expect(document.activeElement?.id).toBe('memory-list-title');

@@ -96,17 +96,12 @@ export function MemoryPage({ api, pageSize = 20, undoMs = 8000 }: MemoryPageProp
     const it = deleted;
     if (!it) return;
     void run(async () => {
-      // Back as it was: its importance, its chat, and never-recall (which the node sets by PATCH only).
-      const back = await api.add({ text: it.text, kind: it.kind, pinned: it.pinned, importance: it.importance,
-        ...(it.conversation ? { conversation: it.conversation } : {}) });
+      // Back exactly as it was, id, source and times included: the item as one line of an import.
+      await api.restore(it);
       setDeleted(null);
       setStatus(`Restored: “${short(it.text)}”.`);
       listTitle.current?.focus();
-      try {
-        if (it.never_recall) await api.update(back.id, { never_recall: true });
-      } finally {
-        await load();
-      }
+      await load();
     });
   };
   const forget = async () => {
