@@ -1,50 +1,25 @@
 // End to end: a real node serving a synthetic model and this interface, driven in Debian's
 // Chromium through playwright-core (never a downloaded browser). Saves docs/screenshot-chat.png.
 // The tests run in order on one node: the chat's request is the ledger's first entry.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { repo, startNode, type TestNode } from './node';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.ARIA_BIN ?? join(repo, 'bin/aria');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-let node: ChildProcess | undefined;
-let browser: Browser | undefined;
+let node: TestNode;
+let browser: Browser;
 let url = '';
-const tmp = mkdtempSync(join(tmpdir(), 'aria-e2e-'));
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run make build first`);
-  if (!existsSync(browserPath)) throw new Error(`${browserPath} is missing: apt-get install chromium (make test does)`);
-  const model = join(tmp, 'demo-random.gguf');
-  // Wide enough that a reply takes about a second, so streaming is visible.
-  const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--n-embd', '1536', '--n-ff', '4096', '--n-layer', '12',
-    '--n-head', '12', '--n-head-kv', '4', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
-  if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-  // On the network, but only on loopback and without LAN discovery: other nodes on this machine stay out.
-  node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data'),
-    '--p2p-listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`no listening line from aria serve: ${out}`)), 30_000);
-    node!.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ARIA node listening on (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1]); }
-    });
-    node!.on('exit', (code) => fail(new Error(`aria serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox'] });
+  node = await startNode('aria-e2e-', [
+    // Wide enough that a reply takes about a second, so streaming is visible.
+    '--shape', 'tiny', '--n-embd', '1536', '--n-ff', '4096', '--n-layer', '12', '--n-head', '12', '--n-head-kv', '4', '--type', 'tq2_0',
+  ]);
+  ({ url, browser } = node);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  node?.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
+  await node?.stop();
 });
 
 it('streams an answer and shows tokens/s and mJ/token with their label', async () => {

@@ -2,48 +2,21 @@
 // synthetic model, in Debian's Chromium through playwright-core (never a downloaded browser).
 // The tests run in order on one node and one data directory; each asserts what a user sees and
 // what the node then holds (GET /api/memory, /api/intentions).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startNode, type TestNode } from './node';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.ARIA_BIN ?? join(repo, 'bin/aria');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-let node: ChildProcess | undefined;
-let browser: Browser | undefined;
+let node: TestNode;
+let browser: Browser;
 let url = '';
-const tmp = mkdtempSync(join(tmpdir(), 'aria-e2e-mem-'));
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run make build first`);
-  if (!existsSync(browserPath)) throw new Error(`${browserPath} is missing: apt-get install chromium (make test does)`);
-  const model = join(tmp, 'tiny.gguf');
-  // The fixtures' tiny shape: answers in a fraction of a second; what it says does not matter here.
-  const synth = spawnSync(bin, ['synth', '--shape', 'tiny', '--type', 'tq2_0', '--out', model], { encoding: 'utf8' });
-  if (synth.status !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-  node = spawn(bin, ['serve', '--model', model, '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data'),
-    '--p2p-listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`no listening line from aria serve: ${out}`)), 30_000);
-    node!.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /ARIA node listening on (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1]); }
-    });
-    node!.on('exit', (code) => fail(new Error(`aria serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox'] });
+  node = await startNode('aria-e2e-mem-', ['--shape', 'tiny', '--type', 'tq2_0']);
+  ({ url, browser } = node);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  node?.kill('SIGTERM');
-  rmSync(tmp, { recursive: true, force: true });
+  await node?.stop();
 });
 
 interface Item { id: string; kind: string; text: string; pinned: boolean; importance: number; never_recall: boolean }
