@@ -28,7 +28,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,6 +37,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+
+	"github.com/aria-node/aria/backend/sqlitefile"
 )
 
 // Errors that callers branch on.
@@ -204,31 +205,10 @@ func open(ctx context.Context, path string, readOnly bool) (*Ledger, error) {
 	return &Ledger{db: db, path: path}, nil
 }
 
-// probe refuses a file that is neither new nor a ledger before the ledger's pragmas run, since
-// journal_mode(WAL) would rewrite another program's database.
+// probe refuses a file that is neither new nor a ledger (sqlitefile.Probe).
 func probe(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	// sql.Open connects lazily: this first query is where a file that is not SQLite fails.
-	var app int64
-	var objects int
-	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); err != nil {
+	if err := sqlitefile.Probe(ctx, path, applicationID); err != nil {
 		return fmt.Errorf("%w: %w", ErrNotLedger, err)
-	}
-	if app == applicationID {
-		return nil
-	}
-	if app != 0 {
-		return fmt.Errorf("%w: SQLite application id %#x", ErrNotLedger, app)
-	}
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
-		return fmt.Errorf("%w: %w", ErrNotLedger, err)
-	}
-	if objects > 0 {
-		return fmt.Errorf("%w: a SQLite database with %d other objects", ErrNotLedger, objects)
 	}
 	return nil
 }
@@ -578,16 +558,4 @@ func (l *Ledger) each(ctx context.Context, q string, args []any, fn func(uint64,
 // private makes the database file readable by its owner only before SQLite opens it (SQLite
 // gives its -wal and -shm files the database's mode), creating it empty when absent, and
 // narrows files an older version left wider.
-func private(path string) error {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	f.Close()
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
+func private(path string) error { return sqlitefile.Private(path) }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+
+	"github.com/aria-node/aria/backend/sqlitefile"
 )
 
 // applicationID marks the SQLite file as a memory database ("ARIM").
@@ -166,30 +167,10 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	return s, nil
 }
 
-// probe refuses a file that is neither new nor a memory database before the pragmas run,
-// since journal_mode(WAL) would rewrite another program's database.
+// probe refuses a file that is neither new nor a memory database (sqlitefile.Probe).
 func probe(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var app int64
-	var objects int
-	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); err != nil {
+	if err := sqlitefile.Probe(ctx, path, applicationID); err != nil {
 		return fmt.Errorf("%w: %w", ErrNotMemory, err)
-	}
-	if app == applicationID {
-		return nil
-	}
-	if app != 0 {
-		return fmt.Errorf("%w: SQLite application id %#x", ErrNotMemory, app)
-	}
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
-		return fmt.Errorf("%w: %w", ErrNotMemory, err)
-	}
-	if objects > 0 {
-		return fmt.Errorf("%w: a SQLite database with %d other objects", ErrNotMemory, objects)
 	}
 	return nil
 }
@@ -229,19 +210,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // private creates path with mode 0600 if missing and tightens the modes of its WAL files.
-func private(path string) error {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	f.Close()
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
+func private(path string) error { return sqlitefile.Private(path) }
 
 // Close closes the database.
 func (s *Store) Close() error {
