@@ -54,11 +54,18 @@ func TestFIFOAndCancel(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := s.Generate(ctx, "w", req, nil); err == nil {
-				mu.Lock()
-				order = append(order, i)
-				mu.Unlock()
-			}
+			// The order is taken at the first token, while the request holds the engine: taken
+			// after Generate returns, two goroutines could note their turns the other way round.
+			first := true
+			_, _ = s.Generate(ctx, "w", req, func(inference.Token) error {
+				if first {
+					first = false
+					mu.Lock()
+					order = append(order, i)
+					mu.Unlock()
+				}
+				return nil
+			})
 		}()
 		for s.Queued() != i+1 {
 			time.Sleep(time.Millisecond)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package chatmem
+
+const raceEnabled = false
