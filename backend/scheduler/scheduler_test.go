@@ -211,11 +211,17 @@ func TestLocalRequestsFirst(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := gen(context.Background(), name, req, nil); err == nil {
-				mu.Lock()
-				order = append(order, name)
-				mu.Unlock()
-			}
+			// Noted at the first token, while the request holds the engine (TestFIFOAndCancel).
+			first := true
+			_, _ = gen(context.Background(), name, req, func(inference.Token) error {
+				if first {
+					first = false
+					mu.Lock()
+					order = append(order, name)
+					mu.Unlock()
+				}
+				return nil
+			})
 		}()
 	}
 	for i, name := range []string{"peer-1", "peer-2", "peer-3"} {
