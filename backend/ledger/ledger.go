@@ -223,47 +223,17 @@ func (l *Ledger) version(ctx context.Context) (int, error) {
 
 // migrate applies the missing migrations in one transaction; a new ledger records owner.
 func (l *Ledger) migrate(ctx context.Context, owner peer.ID) error {
-	tx, err := l.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	defer tx.Rollback()
-	var v, tables int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("schema version: %w", err)
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("%w: schema version %d is newer than this program's %d", ErrNotLedger, v, len(migrations))
-	}
-	if v == 0 {
-		// Refuse to add tables to somebody else's database.
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		if tables > 0 {
-			return fmt.Errorf("%w: a SQLite database with %d other objects", ErrNotLedger, tables)
-		}
-	}
-	for i := v; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-	}
-	if v == 0 {
+	err := sqlitefile.Migrate(ctx, l.db, applicationID, migrations, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('owner', ?)", owner.String()); err != nil {
 			return fmt.Errorf("record owner: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
+		return nil
+	})
+	if errors.Is(err, sqlitefile.ErrForeign) {
+		return fmt.Errorf("%w: %w", ErrNotLedger, err)
 	}
-	if v != len(migrations) {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	if err != nil {
+		return err
 	}
 	return l.loadOwner(ctx)
 }

@@ -59,3 +59,58 @@ func Private(path string) error {
 	}
 	return nil
 }
+
+// ErrForeign is a database Migrate will not touch: another program's, or a newer schema.
+var ErrForeign = errors.New("not this program's database")
+
+// Migrate brings db's schema from its user_version to len(migrations) in one transaction:
+// migrations[i] takes it from version i to i+1. A new database gets application id app, and
+// created runs in the same transaction (nil: nothing more). A schema newer than this program's,
+// or a new database that already holds objects, gives an error wrapping ErrForeign.
+func Migrate(ctx context.Context, db *sql.DB, app int64, migrations []string, created func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var v, objects int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("%w: schema version %d is newer than this program's %d", ErrForeign, v, len(migrations))
+	}
+	if v == 0 {
+		// Refuse to add tables to somebody else's database.
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if objects > 0 {
+			return fmt.Errorf("%w: a SQLite database with %d other objects", ErrForeign, objects)
+		}
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	if v == 0 {
+		if created != nil {
+			if err := created(tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", app)); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if v != len(migrations) {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
