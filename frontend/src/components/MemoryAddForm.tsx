@@ -1,15 +1,11 @@
 import { useRef, useState } from 'react';
-import { memoryKinds, type MemoryKind, type NewMemory } from '../api/memory';
-import { FieldError, invalid, toFormError, type FormError } from './MemoryFieldError';
+import { type MemoryKind, type NewMemory } from '../api/memory';
+import { FieldError, toFormError, type FormError } from './MemoryFieldError';
+import { MemoryKindSelect, MemoryText } from './MemoryFields';
 
 const fields = ['text', 'kind', 'pinned'] as const;
 const p = 'memory-add';
 
-export const kindLabels: Record<MemoryKind, string> = {
-  semantic: 'Fact (semantic)',
-  episodic: 'Event (episodic)',
-  procedural: 'Rule (procedural)',
-};
 
 /** MemoryAddForm stores a memory the user writes; the node's error is shown by its field. */
 export function MemoryAddForm({ onAdd }: { onAdd(m: NewMemory): Promise<void> }) {
@@ -45,20 +41,9 @@ export function MemoryAddForm({ onAdd }: { onAdd(m: NewMemory): Promise<void> })
     <form className="card memory-add" aria-label="Add a memory" noValidate data-testid="memory-add"
       onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h3>Add a memory</h3>
-      <label>
-        Text
-        <textarea ref={input} rows={2} value={text} data-testid="memory-add-text" {...invalid(err, 'text', p)}
-          onChange={(e) => setText(e.target.value)} />
-      </label>
-      <FieldError err={err} field="text" prefix={p} />
+      <MemoryText value={text} onChange={setText} err={err} testid={p} prefix={p} inputRef={input} />
       <div className="row">
-        <label>
-          Kind{' '}
-          <select value={kind} data-testid="memory-add-kind" {...invalid(err, 'kind', p)}
-            onChange={(e) => setKind(e.target.value as MemoryKind)}>
-            {memoryKinds.map((k) => <option key={k} value={k}>{kindLabels[k]}</option>)}
-          </select>
-        </label>
+        <MemoryKindSelect value={kind} onChange={setKind} err={err} testid={p} prefix={p} />
         <label className="check">
           <input type="checkbox" checked={pinned} data-testid="memory-add-pinned" onChange={(e) => setPinned(e.target.checked)} />
           Pinned (always in the context)

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { memoryKinds, type MemoryApi, type MemoryItem, type MemoryKind, type MemoryPatch, type NewMemory } from '../api/memory';
 import { IntentionsPanel } from './IntentionsPanel';
-import { MemoryAddForm, kindLabels } from './MemoryAddForm';
+import { MemoryAddForm } from './MemoryAddForm';
+import { kindLabels } from './MemoryFields';
 import { MemoryForget } from './MemoryForget';
 import { MemoryRow } from './MemoryRow';
 import { MemorySearch } from './MemorySearch';

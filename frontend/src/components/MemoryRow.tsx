@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { memoryKinds, type MemoryItem, type MemoryKind, type MemoryPatch } from '../api/memory';
-import { kindLabels } from './MemoryAddForm';
+import { type MemoryItem, type MemoryKind, type MemoryPatch } from '../api/memory';
+import { MemoryKindSelect, MemoryText } from './MemoryFields';
 import { FieldError, invalid, toFormError, type FormError } from './MemoryFieldError';
 
 const fields = ['text', 'kind', 'importance', 'never_recall', 'pinned'] as const;
@@ -80,20 +80,9 @@ export function MemoryRow({ item, onSave, onDelete, busy }: MemoryRowProps) {
     return (
       <li className="card memory-item editing" data-testid="memory-item" data-id={item.id}>
         <form aria-label="Edit memory" noValidate onKeyDown={onKey} onSubmit={(e) => { e.preventDefault(); void save(); }}>
-          <label>
-            Text
-            <textarea ref={textBox} rows={2} value={text} data-testid="memory-edit-text" {...invalid(err, 'text', p)}
-              onChange={(e) => setText(e.target.value)} />
-          </label>
-          <FieldError err={err} field="text" prefix={p} />
+          <MemoryText value={text} onChange={setText} err={err} testid="memory-edit" prefix={p} inputRef={textBox} />
           <div className="row">
-            <label>
-              Kind{' '}
-              <select value={kind} data-testid="memory-edit-kind" {...invalid(err, 'kind', p)}
-                onChange={(e) => setKind(e.target.value as MemoryKind)}>
-                {memoryKinds.map((k) => <option key={k} value={k}>{kindLabels[k]}</option>)}
-              </select>
-            </label>
+            <MemoryKindSelect value={kind} onChange={setKind} err={err} testid="memory-edit" prefix={p} />
             <label>
               Importance (0–1){' '}
               <input type="number" min={0} max={1} step={0.05} value={importance} data-testid="memory-edit-importance"
