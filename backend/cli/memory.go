@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aria-node/aria/backend/keychain"
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/chatmem"
 	"github.com/aria-node/aria/backend/memory/consolidate"
@@ -27,6 +28,7 @@ import (
 type memoryEnv struct {
 	stdio   IO
 	dataDir string
+	seal    memory.SealMode // encrypt: seal the store at open
 }
 
 func (m *memoryEnv) path() (string, error) {
@@ -63,12 +65,55 @@ func (m *memoryEnv) open(ctx context.Context, create bool) (*memory.Store, func(
 	if clock == nil {
 		clock = time.Now
 	}
-	st, err := memory.Open(ctx, path, memory.Options{Clock: clock})
+	st, err := memory.Open(ctx, path, memory.Options{Clock: clock, Passphrase: os.Getenv(PassphraseEnv), Keychain: keychain.OS{}, Seal: m.seal})
 	if err != nil {
 		return nil, nil, err
 	}
+	if m.seal != memory.SealOff {
+		// Intentions are sealed by their package at its open.
+		if _, err := prospect.OpenSealed(ctx, st.DB(), clock, st.Sealer()); err != nil {
+			st.Close()
+			return nil, nil, fmt.Errorf("intentions: %w", err)
+		}
+	}
 	return st, clock, nil
 }
+
+// encryptCmd seals memory.db at rest (what serve --memory-encryption does at start).
+func (m *memoryEnv) encryptCmd() *cobra.Command {
+	var with string
+	c := &cobra.Command{
+		Use:   "encrypt --with keychain|passphrase",
+		Short: "Encrypt memory.db at rest: texts and vectors sealed, the full-text index kept in memory",
+		Long: `Seals every memory, chat turn, reminder and vector of memory.db (XChaCha20-Poly1305) under a
+key kept in the OS keychain, or derived with Argon2id from the passphrase in $` + PassphraseEnv + `.
+Afterwards every command and aria serve need that key; there is no way back but export and import.`,
+		Args: maxArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mode, err := memory.ParseSealMode(with)
+			if err != nil || mode == memory.SealOff {
+				return usageError{fmt.Errorf("--with %q: want keychain or passphrase", with)}
+			}
+			if mode == memory.SealPassphrase && os.Getenv(PassphraseEnv) == "" {
+				return usageError{fmt.Errorf("--with passphrase: set $%s", PassphraseEnv)}
+			}
+			m.seal = mode
+			st, _, err := m.open(cmd.Context(), true)
+			if err != nil {
+				return inputError(err)
+			}
+			defer st.Close()
+			fmt.Fprintf(m.stdio.Out, "%s is encrypted (key: %s)\n", st.Path(), with)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&with, "with", "", "where the key is: keychain or passphrase ($"+PassphraseEnv+")")
+	return c
+}
+
+// PassphraseEnv holds the passphrase of a memory.db encrypted with one (serve
+// --memory-encryption passphrase), so that it is in no command line.
+const PassphraseEnv = "ARIA_MEMORY_PASSPHRASE"
 
 func memoryCmd(stdio IO) *cobra.Command {
 	m := &memoryEnv{stdio: stdio}
@@ -80,7 +125,7 @@ to run beside a running node. eval and bench work in a temporary directory and n
 	}
 	root.PersistentFlags().StringVar(&m.dataDir, "data-dir", "", "data directory (default: the per-user one, or $ARIA_DATA_DIR)")
 	root.AddCommand(m.addCmd(), m.listCmd(), m.searchCmd(), m.forgetCmd(), m.remindCmd(), m.consolidateCmd(),
-		m.exportCmd(), m.importCmd(), memoryEvalCmd(stdio), memoryBenchCmd(stdio))
+		m.exportCmd(), m.importCmd(), m.encryptCmd(), memoryEvalCmd(stdio), memoryBenchCmd(stdio))
 	return root
 }
 
@@ -440,7 +485,7 @@ turn at or after a time (--at: RFC 3339, 2026-12-12, or words such as "tomorrow 
 				return m.printIntentions(nil, asJSON)
 			}
 			defer st.Close()
-			book, err := prospect.Open(ctx, st.DB(), clock)
+			book, err := prospect.OpenSealed(ctx, st.DB(), clock, st.Sealer())
 			if err != nil {
 				return fmt.Errorf("intentions: %w", err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/api"
+	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/node"
 	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/inference/model"
@@ -26,7 +27,7 @@ type serveFlags struct {
 	noP2P, noMDNS, dhtServer            bool
 	capsInterval                        time.Duration
 	route, contribute, layers           string
-	memoryEmbedder                      string
+	memoryEmbedder, memoryEncryption    string
 }
 
 // NodeConfig is the node configuration the desktop app starts with (defaults and environment).
@@ -61,6 +62,13 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	if f.memoryEmbedder != node.EmbedLexical && f.memoryEmbedder != node.EmbedModel {
 		return node.Config{}, usageError{fmt.Errorf("--memory-embedder %q: want lexical or model", f.memoryEmbedder)}
 	}
+	seal, err := memory.ParseSealMode(f.memoryEncryption)
+	if err != nil {
+		return node.Config{}, usageError{fmt.Errorf("--memory-encryption: %w", err)}
+	}
+	if seal == memory.SealPassphrase && os.Getenv(PassphraseEnv) == "" {
+		return node.Config{}, usageError{fmt.Errorf("--memory-encryption passphrase: set $%s", PassphraseEnv)}
+	}
 	if f.audit < 0 || f.audit > 1 {
 		return node.Config{}, usageError{fmt.Errorf("--audit %v: want a share between 0 and 1", f.audit)}
 	}
@@ -75,7 +83,8 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route, AuditShare: f.audit,
-		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock, MemoryEmbedder: f.memoryEmbedder}, nil
+		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock, MemoryEmbedder: f.memoryEmbedder,
+		MemorySeal: seal, MemoryPassphrase: os.Getenv(PassphraseEnv)}, nil
 }
 
 // testClock is the memory's clock from $ARIA_TEST_NOW (an RFC 3339 time the clock starts at and
@@ -165,6 +174,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.BoolVar(&f.dhtServer, "dht-server", false, "answer DHT queries even before this node is known to be reachable (bootstrap nodes)")
 	fl.StringVar(&f.route, "route", "local", "where requests run: local, remote (on a peer) or pipeline (layers split over peers)")
 	fl.StringVar(&f.memoryEmbedder, "memory-embedder", node.EmbedLexical, "vectors of memories: lexical (hashed words, the default) or model (the loaded model's hidden states, made again after each model change)")
+	fl.StringVar(&f.memoryEncryption, "memory-encryption", "off", "encrypt memory.db at rest: off, keychain (a key kept in the OS keychain) or passphrase (from $"+PassphraseEnv+"); once encrypted it stays so")
 	fl.Float64Var(&f.audit, "audit", route.DefaultAuditShare, "share of pipelined requests' layer time spent re-executing peers' work to catch wrong results (0: none)")
 	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
 	_ = fl.MarkHidden("caps-interval") // for tests

@@ -23,7 +23,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for rows.Next() {
-		_, it, err := scanItem(rows)
+		_, it, err := s.scanItem(rows)
 		if err != nil {
 			return fmt.Errorf("export memory: %w", err)
 		}
@@ -128,7 +128,7 @@ func (s *Store) addMany(ctx context.Context, items []Item, line map[string]int) 
 			if len(v) != s.emb.Dim() || e.Space() != s.emb.Space() {
 				v = nil
 			}
-			n, err := insert(ctx, tx, it, s.emb.Space(), v)
+			n, err := s.insert(ctx, tx, it, s.emb.Space(), v)
 			if err != nil {
 				var fe *FieldError
 				if errors.As(err, &fe) {

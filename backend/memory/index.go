@@ -290,6 +290,12 @@ func (s *Store) reload(ctx context.Context) error {
 		if err := rows.Scan(&n, &data, &sc, &kind, &never, &validTo, &conv); err != nil {
 			return fmt.Errorf("load index: %w", err)
 		}
+		if s.seal != nil {
+			var err error
+			if data, err = s.seal.Open(vectorAD(space, n), data); err != nil {
+				return fmt.Errorf("load index: %w", err)
+			}
+		}
 		if len(data) != dim {
 			continue
 		}
@@ -306,6 +312,10 @@ func (s *Store) reload(ctx context.Context) error {
 		x.putQ(n, q, sc, m, conv)
 	}
 	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	rows.Close()
+	if err := s.ftsRebuild(ctx); err != nil {
 		return fmt.Errorf("load index: %w", err)
 	}
 	s.idx, s.gen, s.missing = x, gen, total-x.Len()

@@ -543,7 +543,7 @@ func (s *Store) textsByN(ctx context.Context, ns []int64) (map[int64]string, err
 	for i, n := range ns {
 		args[i] = n
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT n, text FROM items WHERE n IN ("+placeholders(len(ns))+")", args...)
+	rows, err := s.db.QueryContext(ctx, "SELECT n, id, text FROM items WHERE n IN ("+placeholders(len(ns))+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("candidate texts: %w", err)
 	}
@@ -551,8 +551,13 @@ func (s *Store) textsByN(ctx context.Context, ns []int64) (map[int64]string, err
 	out := make(map[int64]string, len(ns))
 	for rows.Next() {
 		var n int64
-		var t string
-		if err := rows.Scan(&n, &t); err != nil {
+		var id string
+		var raw []byte
+		if err := rows.Scan(&n, &id, &raw); err != nil {
+			return nil, fmt.Errorf("candidate texts: %w", err)
+		}
+		t, err := s.openText(id, raw)
+		if err != nil {
 			return nil, fmt.Errorf("candidate texts: %w", err)
 		}
 		out[n] = t

@@ -301,7 +301,7 @@ func (s *Store) itemsByN(ctx context.Context, ns []int64) (map[int64]Item, error
 			return nil, fmt.Errorf("load candidates: %w", err)
 		}
 		for rows.Next() {
-			n, it, err := scanItem(rows)
+			n, it, err := s.scanItem(rows)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("load candidates: %w", err)
@@ -393,7 +393,7 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 			left, _ := s.missingCount(ctx)
 			return done, left, fmt.Errorf("reembed: %w", err)
 		}
-		rs, err := s.db.QueryContext(ctx, `SELECT n, text FROM items WHERE n NOT IN (SELECT item FROM vectors WHERE space = ? AND dim = ?)
+		rs, err := s.db.QueryContext(ctx, `SELECT n, id, text FROM items WHERE n NOT IN (SELECT item FROM vectors WHERE space = ? AND dim = ?)
 			ORDER BY n LIMIT ?`, space, dim, batch)
 		if err != nil {
 			return done, -1, fmt.Errorf("reembed: %w", err)
@@ -401,7 +401,13 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 		var todo []row
 		for rs.Next() {
 			var r row
-			if err := rs.Scan(&r.n, &r.text); err != nil {
+			var id string
+			var raw []byte
+			err := rs.Scan(&r.n, &id, &raw)
+			if err == nil {
+				r.text, err = s.openText(id, raw)
+			}
+			if err != nil {
 				rs.Close()
 				return done, -1, fmt.Errorf("reembed: %w", err)
 			}
@@ -446,14 +452,14 @@ func (s *Store) Reembed(ctx context.Context, batch int) (done, left int, err err
 			}
 			for i, r := range todo {
 				// The text may have changed since it was read: its vector would be stale.
-				_, it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE n = ?", r.n))
+				_, it, err := s.scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE n = ?", r.n))
 				if err == sql.ErrNoRows || (err == nil && it.Text != r.text) {
 					continue
 				}
 				if err != nil {
 					return nil, err
 				}
-				if err := putVector(ctx, tx, r.n, space, vecs[i]); err != nil {
+				if err := s.putVector(ctx, tx, r.n, space, vecs[i]); err != nil {
 					return nil, err
 				}
 				puts = append(puts, put{r.n, vecs[i], it, it.Conversation})

@@ -90,6 +90,12 @@ var migrations = []string{
 type Options struct {
 	Clock    func() time.Time // nil: time.Now
 	Embedder Embedder         // nil: NewLexical()
+
+	// Seal encrypts a plain store at open (SealOff: leave it plain). A sealed store stays
+	// sealed and opens with the key its record names: Passphrase or Keychain.
+	Seal       SealMode
+	Passphrase string
+	Keychain   Keychain
 }
 
 // Store is an open memory.db. Its methods are safe for concurrent use; writes are serialised.
@@ -113,6 +119,14 @@ type Store struct {
 	wmu     sync.Mutex
 	gen     int64
 	missing int // items with no vector in the current space
+
+	// seal is nil for a plain store. A sealed store's full-text tables live in the in-memory
+	// database attached as "fts" to every connection (seal.go); pin keeps one connection open
+	// so that database lives as long as the store.
+	seal *sealer
+	pin  *sql.Conn
+	// ftsGen is the generation the in-memory index of a sealed store reflects.
+	ftsGen int64
 }
 
 func dsn(path string) string {
@@ -127,7 +141,9 @@ func dsn(path string) string {
 }
 
 // Open opens (creating and migrating as needed) the memory database at path, normally
-// memory.db in the node's data directory, and loads the current space's vectors into memory.
+// memory.db in the node's data directory, and loads the current space's vectors into memory. A
+// sealed store needs its key (Options); without it, or with a wrong one, Open fails with
+// ErrLocked or ErrWrongKey and writes nothing.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open memory %s: %w", path, err)
@@ -138,7 +154,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := probe(ctx, path); err != nil {
 		return nil, fmt.Errorf("open memory %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(path))
+	db, err := openDB(path)
 	if err != nil {
 		return nil, fmt.Errorf("open memory %s: %w", path, err)
 	}
@@ -149,20 +165,47 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if s.emb == nil {
 		s.emb = s.lex
 	}
-	if err := s.migrate(ctx); err != nil {
+	fail := func(err error) (*Store, error) {
+		if s.pin != nil {
+			s.pin.Close()
+		}
 		db.Close()
 		return nil, fmt.Errorf("open memory %s: %w", path, err)
 	}
+	// The key is checked before anything is written, migrations included.
+	rec, err := readSeal(ctx, db)
+	if err != nil {
+		return fail(err)
+	}
+	if rec != nil {
+		if s.seal, err = unlock(ctx, rec, o); err != nil {
+			return fail(err)
+		}
+	}
+	if err := s.migrate(ctx); err != nil {
+		return fail(err)
+	}
 	if err := private(path); err != nil { // -wal and -shm exist now
-		db.Close()
-		return nil, fmt.Errorf("open memory %s: %w", path, err)
+		return fail(err)
+	}
+	if rec == nil && o.Seal != SealOff {
+		if err := s.sealPlain(ctx, o); err != nil {
+			return fail(fmt.Errorf("encrypt: %w", err))
+		}
+	}
+	if s.seal != nil {
+		if s.pin, err = db.Conn(ctx); err != nil {
+			return fail(err)
+		}
+		if err := s.ftsCreate(ctx); err != nil {
+			return fail(err)
+		}
 	}
 	s.wmu.Lock()
 	err = s.reload(ctx)
 	s.wmu.Unlock()
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open memory %s: %w", path, err)
+		return fail(err)
 	}
 	return s, nil
 }
@@ -190,6 +233,9 @@ func private(path string) error { return sqlitefile.Private(path) }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.pin != nil {
+		s.pin.Close()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close memory %s: %w", s.path, err)
 	}
@@ -261,13 +307,17 @@ const itemColumns = `n, id, kind, text, source, conversation, created, updated, 
 
 type scanner interface{ Scan(...any) error }
 
-func scanItem(r scanner) (int64, Item, error) {
+func (s *Store) scanItem(r scanner) (int64, Item, error) {
 	var it Item
 	var n, created, updated, lastUsed, from, to int64
 	var links string
-	err := r.Scan(&n, &it.ID, &it.Kind, &it.Text, &it.Source, &it.Conversation, &created, &updated, &lastUsed,
+	var text []byte
+	err := r.Scan(&n, &it.ID, &it.Kind, &text, &it.Source, &it.Conversation, &created, &updated, &lastUsed,
 		&it.Importance, &it.Pinned, &it.NeverRecall, &from, &to, &links)
 	if err != nil {
+		return 0, Item{}, err
+	}
+	if it.Text, err = s.openText(it.ID, text); err != nil {
 		return 0, Item{}, err
 	}
 	it.Created, it.Updated, it.LastUsed = fromMS(created), fromMS(updated), fromMS(lastUsed)
@@ -289,11 +339,11 @@ func linksJSON(l []string) string {
 }
 
 // insert writes a normalised item with its vector (nil: none) and returns its row number.
-func insert(ctx context.Context, tx *sql.Tx, it Item, space string, vec []float32) (int64, error) {
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, it Item, space string, vec []float32) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO items (id, kind, text, source, conversation, created, updated,
 		last_used, importance, pinned, never_recall, valid_from, valid_to, links)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.ID, string(it.Kind), it.Text, it.Source, it.Conversation, ms(it.Created), ms(it.Updated),
+		it.ID, string(it.Kind), s.sealText(it.ID, it.Text), it.Source, it.Conversation, ms(it.Created), ms(it.Updated),
 		ms(it.LastUsed), it.Importance, it.Pinned, it.NeverRecall, ms(it.ValidFrom), ms(it.ValidTo), linksJSON(it.Links))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: items.id") {
@@ -305,19 +355,26 @@ func insert(ctx context.Context, tx *sql.Tx, it Item, space string, vec []float3
 	if err != nil {
 		return 0, fmt.Errorf("insert item: %w", err)
 	}
+	if err := s.ftsPut(ctx, tx, n, it.Text); err != nil {
+		return 0, err
+	}
 	if vec != nil {
-		if err := putVector(ctx, tx, n, space, vec); err != nil {
+		if err := s.putVector(ctx, tx, n, space, vec); err != nil {
 			return 0, err
 		}
 	}
 	return n, nil
 }
 
-func putVector(ctx context.Context, tx *sql.Tx, n int64, space string, vec []float32) error {
+func (s *Store) putVector(ctx context.Context, tx *sql.Tx, n int64, space string, vec []float32) error {
 	q, scale := quantize(vec)
+	var data any = int8Bytes(q)
+	if s.seal != nil {
+		data = s.seal.Seal(vectorAD(space, n), int8Bytes(q))
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO vectors (space, item, dim, format, data, scale) VALUES (?, ?, ?, 'i8', ?, ?)
 		ON CONFLICT (space, item) DO UPDATE SET dim = excluded.dim, format = excluded.format, data = excluded.data, scale = excluded.scale`,
-		space, n, len(vec), int8Bytes(q), scale)
+		space, n, len(vec), data, scale)
 	if err != nil {
 		return fmt.Errorf("store vector: %w", err)
 	}
@@ -371,6 +428,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) (after func(), er
 		s.gen = -1
 		return nil
 	}
+	if s.ftsGen == s.gen {
+		s.ftsGen = gen
+	}
 	s.gen = gen
 	if after != nil {
 		after()
@@ -394,7 +454,7 @@ func (s *Store) Add(ctx context.Context, it Item) (Item, error) {
 	vec, space := s.embedOne(ctx, it.Text)
 	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
 		vec := s.current(vec, space)
-		n, err := insert(ctx, tx, it, s.emb.Space(), vec)
+		n, err := s.insert(ctx, tx, it, s.emb.Space(), vec)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +511,7 @@ func (b *Batch) Add(it Item) (Item, error) {
 		it.ID = id
 	}
 	vec, _ := b.s.embedOne(b.ctx, it.Text) // under wmu: of the current space
-	n, err := insert(b.ctx, b.tx, it, b.s.emb.Space(), vec)
+	n, err := b.s.insert(b.ctx, b.tx, it, b.s.emb.Space(), vec)
 	if err != nil {
 		return Item{}, fmt.Errorf("add memory: %w", err)
 	}
@@ -480,7 +540,7 @@ func (s *Store) indexPut(n int64, it Item, vec []float32) {
 
 // Get returns the item with the given ID, or ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (Item, error) {
-	_, it, err := scanItem(s.db.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE id = ?", id))
+	_, it, err := s.scanItem(s.db.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Item{}, fmt.Errorf("get memory %q: %w", id, ErrNotFound)
 	}
@@ -490,8 +550,8 @@ func (s *Store) Get(ctx context.Context, id string) (Item, error) {
 	return it, nil
 }
 
-func getTx(ctx context.Context, tx *sql.Tx, id string) (int64, Item, error) {
-	n, it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE id = ?", id))
+func (s *Store) getTx(ctx context.Context, tx *sql.Tx, id string) (int64, Item, error) {
+	n, it, err := s.scanItem(tx.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, Item{}, fmt.Errorf("%q: %w", id, ErrNotFound)
 	}
@@ -536,7 +596,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Item, error) {
 	defer rows.Close()
 	var out []Item
 	for rows.Next() {
-		_, it, err := scanItem(rows)
+		_, it, err := s.scanItem(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list memory: %w", err)
 		}
@@ -571,7 +631,7 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (Item, error) {
 	}
 	var out Item
 	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
-		n, it, err := getTx(ctx, tx, id)
+		n, it, err := s.getTx(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -593,15 +653,21 @@ func (s *Store) Update(ctx context.Context, id string, p Patch) (Item, error) {
 		}
 		it.Updated = s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET text = ?, pinned = ?, never_recall = ?, importance = ?, kind = ?,
-			updated = ? WHERE n = ?`, it.Text, it.Pinned, it.NeverRecall, it.Importance, string(it.Kind), ms(it.Updated), n); err != nil {
+			updated = ? WHERE n = ?`, s.sealText(it.ID, it.Text), it.Pinned, it.NeverRecall, it.Importance, string(it.Kind), ms(it.Updated), n); err != nil {
 			return nil, fmt.Errorf("update: %w", err)
 		}
 		if textChanged {
+			if err := s.ftsDel(ctx, tx, n); err != nil {
+				return nil, err
+			}
+			if err := s.ftsPut(ctx, tx, n, it.Text); err != nil {
+				return nil, err
+			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM vectors WHERE item = ?", n); err != nil {
 				return nil, fmt.Errorf("drop vectors: %w", err)
 			}
 			if vec = s.current(vec, space); vec != nil {
-				if err := putVector(ctx, tx, n, s.emb.Space(), vec); err != nil {
+				if err := s.putVector(ctx, tx, n, s.emb.Space(), vec); err != nil {
 					return nil, err
 				}
 			}
@@ -651,7 +717,7 @@ func (s *Store) Supersede(ctx context.Context, oldID string, newFact Item) (Item
 func (s *Store) supersede(ctx context.Context, tx *sql.Tx, oldID string, newFact Item, now time.Time) (Item, func(), error) {
 	newFact.ValidFrom = time.Time{}
 	newFact.ValidTo = time.Time{}
-	n, old, err := getTx(ctx, tx, oldID)
+	n, old, err := s.getTx(ctx, tx, oldID)
 	if err != nil {
 		return Item{}, nil, err
 	}
@@ -677,7 +743,7 @@ func (s *Store) supersede(ctx context.Context, tx *sql.Tx, oldID string, newFact
 	if _, err := tx.ExecContext(ctx, "UPDATE items SET valid_to = ?, updated = ? WHERE n = ?", ms(old.ValidTo), ms(now), n); err != nil {
 		return Item{}, nil, fmt.Errorf("close old fact: %w", err)
 	}
-	nn, err := insert(ctx, tx, newFact, s.emb.Space(), vec)
+	nn, err := s.insert(ctx, tx, newFact, s.emb.Space(), vec)
 	if err != nil {
 		return Item{}, nil, err
 	}
@@ -712,12 +778,15 @@ func (s *Store) MarkUsed(ctx context.Context, ids ...string) error {
 // text is in none of memory.db, -wal and -shm.
 func (s *Store) Forget(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) (func(), error) {
-		n, _, err := getTx(ctx, tx, id)
+		n, _, err := s.getTx(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM items WHERE n = ?", n); err != nil {
 			return nil, fmt.Errorf("delete: %w", err)
+		}
+		if err := s.ftsDel(ctx, tx, n); err != nil {
+			return nil, err
 		}
 		return func() {
 			if !s.idx.remove(n) {
@@ -746,6 +815,11 @@ func (s *Store) ForgetAll(ctx context.Context) error {
 			return nil, fmt.Errorf("delete vectors: %w", err)
 		}
 		for _, t := range []string{"fts_words", "fts_trigrams"} {
+			if s.seal != nil {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM fts."+t); err != nil {
+					return nil, fmt.Errorf("clear %s: %w", t, err)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES ('optimize')", t, t)); err != nil {
 				return nil, fmt.Errorf("optimize %s: %w", t, err)
 			}

@@ -32,12 +32,12 @@ type mind struct {
 }
 
 // openMemory opens memory.db beside the ledger.
-func openMemory(ctx context.Context, dir string, sched *scheduler.Scheduler, clock func() time.Time, log *slog.Logger) (*mind, error) {
-	st, err := memory.Open(ctx, filepath.Join(dir, MemoryFile), memory.Options{Clock: clock})
+func openMemory(ctx context.Context, dir string, sched *scheduler.Scheduler, o memory.Options, log *slog.Logger) (*mind, error) {
+	st, err := memory.Open(ctx, filepath.Join(dir, MemoryFile), o)
 	if err != nil {
 		return nil, err
 	}
-	book, err := prospect.Open(ctx, st.DB(), clock)
+	book, err := prospect.OpenSealed(ctx, st.DB(), o.Clock, st.Sealer())
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("intentions: %w", err)

@@ -24,8 +24,10 @@ import (
 	"github.com/aria-node/aria/backend/advert"
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/events"
+	"github.com/aria-node/aria/backend/keychain"
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/library"
+	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/p2p"
@@ -78,6 +80,11 @@ type Config struct {
 	Clock func() time.Time
 	// MemoryEmbedder is EmbedLexical ("" too) or EmbedModel.
 	MemoryEmbedder string
+	// MemorySeal encrypts a plain memory.db at start (memory.SealOff: leave it as it is). A
+	// sealed one opens with MemoryPassphrase or the key in the OS keychain, whichever its
+	// record names.
+	MemorySeal       memory.SealMode
+	MemoryPassphrase string
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
 }
@@ -190,7 +197,8 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	if n.mind, err = openMemory(ctx, cfg.DataDir, n.sched, clock, cfg.Log); err != nil {
+	mo := memory.Options{Clock: clock, Seal: cfg.MemorySeal, Passphrase: cfg.MemoryPassphrase, Keychain: keychain.OS{}}
+	if n.mind, err = openMemory(ctx, cfg.DataDir, n.sched, mo, cfg.Log); err != nil {
 		return n, err
 	}
 	undo = append(undo, func() { _ = n.mind.store.Close() })

@@ -126,6 +126,7 @@ var migrations = []string{
 type Book struct {
 	db    *sql.DB
 	clock func() time.Time
+	seal  Sealer // nil: text and cue are stored plain
 	mu    sync.Mutex
 	// started: this Book has fired the app-start intentions (once per start).
 	started bool
@@ -134,13 +135,97 @@ type Book struct {
 // Open creates or migrates the prospect tables in db (memory.db) and returns the Book.
 // clock nil means time.Now.
 func Open(ctx context.Context, db *sql.DB, clock func() time.Time) (*Book, error) {
+	return OpenSealed(ctx, db, clock, nil)
+}
+
+// Sealer boxes the text and cue of each intention in a store encrypted at rest
+// (memory.Store.Sealer).
+type Sealer interface {
+	Seal(ad string, plain []byte) []byte
+	Open(ad string, box []byte) ([]byte, error)
+}
+
+// OpenSealed is Open for an encrypted memory.db: texts and cues are stored sealed, and those
+// stored plain before are sealed now, in one transaction.
+func OpenSealed(ctx context.Context, db *sql.DB, clock func() time.Time, seal Sealer) (*Book, error) {
 	if clock == nil {
 		clock = time.Now
 	}
 	if err := migrate(ctx, db); err != nil {
 		return nil, fmt.Errorf("prospect: migrate: %w", err)
 	}
-	return &Book{db: db, clock: clock}, nil
+	b := &Book{db: db, clock: clock, seal: seal}
+	if seal != nil {
+		if err := b.sealPlain(ctx); err != nil {
+			return nil, fmt.Errorf("prospect: encrypt: %w", err)
+		}
+	}
+	return b, nil
+}
+
+func textAD(id string) string { return "aria-memory/intention/" + id + "/text" }
+func cueAD(id string) string  { return "aria-memory/intention/" + id + "/cue" }
+
+// box is what a column holds: the value, or its box (an empty cue stays empty: the other
+// columns already say the trigger is not a topic).
+func (b *Book) box(ad, v string) any {
+	if b.seal == nil || v == "" {
+		return v
+	}
+	return b.seal.Seal(ad, []byte(v))
+}
+
+func (b *Book) unbox(ad string, raw []byte) (string, error) {
+	if b.seal == nil || len(raw) == 0 {
+		return string(raw), nil
+	}
+	p, err := b.seal.Open(ad, raw)
+	if err != nil {
+		return "", err
+	}
+	return string(p), nil
+}
+
+// sealPlain seals the intentions stored plain (a store encrypted after they were written),
+// then truncates the WAL so their plain pages leave it.
+func (b *Book) sealPlain(ctx context.Context) error {
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	type row struct{ id, text, cue string }
+	var todo []row
+	rows, err := tx.QueryContext(ctx, `SELECT id, text, cue FROM intentions WHERE typeof(text) = 'text'`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.text, &r.cue); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	for _, r := range todo {
+		if _, err := tx.ExecContext(ctx, `UPDATE intentions SET text = ?, cue = ? WHERE id = ?`,
+			b.box(textAD(r.id), r.text), b.box(cueAD(r.id), r.cue), r.id); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	_, err = b.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -259,7 +344,7 @@ func (b *Book) Add(ctx context.Context, it Intention) (Intention, error) {
 	_, err := b.db.ExecContext(ctx, `INSERT INTO intentions
 		(id, text, cue, at, event, after_turns, state, created, conversation, expires)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.ID, it.Text, it.Cue, ms(it.At), it.Event, it.AfterTurns, string(it.State), ms(it.Created),
+		it.ID, b.box(textAD(it.ID), it.Text), b.box(cueAD(it.ID), it.Cue), ms(it.At), it.Event, it.AfterTurns, string(it.State), ms(it.Created),
 		it.Conversation, ms(it.Expires))
 	if err != nil {
 		return Intention{}, fmt.Errorf("prospect: add: %w", err)
@@ -286,14 +371,21 @@ const columns = `id, text, cue, at, event, after_turns, state, created, fired, t
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scan(r scanner) (Intention, error) {
+func (b *Book) scan(r scanner) (Intention, error) {
 	var it Intention
 	var at, created, fired, until, expires int64
 	var state string
-	err := r.Scan(&it.ID, &it.Text, &it.Cue, &at, &it.Event, &it.AfterTurns, &state, &created, &fired,
+	var text, cue []byte
+	err := r.Scan(&it.ID, &text, &cue, &at, &it.Event, &it.AfterTurns, &state, &created, &fired,
 		&it.Turns, &it.Conversation, &until, &expires, &it.Count)
 	if err != nil {
 		return Intention{}, err
+	}
+	if it.Text, err = b.unbox(textAD(it.ID), text); err != nil {
+		return Intention{}, fmt.Errorf("intention %s: %w", it.ID, err)
+	}
+	if it.Cue, err = b.unbox(cueAD(it.ID), cue); err != nil {
+		return Intention{}, fmt.Errorf("intention %s: %w", it.ID, err)
 	}
 	it.State = State(state)
 	it.At, it.Created, it.Fired = fromMS(at), fromMS(created), fromMS(fired)
@@ -316,7 +408,7 @@ type querier interface {
 }
 
 func (b *Book) get(ctx context.Context, q querier, id string) (Intention, error) {
-	it, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM intentions WHERE id = ?`, id))
+	it, err := b.scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM intentions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Intention{}, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
@@ -361,7 +453,7 @@ func (b *Book) query(ctx context.Context, q string, args ...any) ([]Intention, e
 	defer rows.Close()
 	var out []Intention
 	for rows.Next() {
-		it, err := scan(rows)
+		it, err := b.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("prospect: list: %w", err)
 		}
@@ -466,7 +558,7 @@ func (b *Book) Update(ctx context.Context, id string, p Patch) (Intention, error
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE intentions SET text = ?, cue = ?, at = ?, event = ?,
 		after_turns = ?, state = ?, turns = ?, until = ?, expires = ? WHERE id = ?`,
-		it.Text, it.Cue, ms(it.At), it.Event, it.AfterTurns, string(it.State), it.Turns, ms(it.Until),
+		b.box(textAD(id), it.Text), b.box(cueAD(id), it.Cue), ms(it.At), it.Event, it.AfterTurns, string(it.State), it.Turns, ms(it.Until),
 		ms(it.Expires), id)
 	if err != nil {
 		return Intention{}, fmt.Errorf("prospect: update %q: %w", id, err)
