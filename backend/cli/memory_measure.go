@@ -56,10 +56,14 @@ func allMet(gs []goal) bool {
 type evalOutput struct {
 	memory.EvalReport
 	// Triggers is the topic triggers on their labelled set (backend/memory/prospect's
-	// calibration.go), with the scorer and threshold the node fires intentions with.
+	// calibration.go), with the scorer and threshold the node fires intentions with: the store's
+	// hybrid scorer (backend/memory/match.go).
 	Triggers prospect.TriggerRates `json:"triggers"`
-	Goals    []goal                `json:"goals"`
-	Pass     bool                  `json:"pass"`
+	// TriggersLexical is the same set with prospect.LexicalScorer, the word-only fallback, for
+	// comparison; no goal is judged on it.
+	TriggersLexical prospect.TriggerRates `json:"triggers_lexical"`
+	Goals           []goal                `json:"goals"`
+	Pass            bool                  `json:"pass"`
 }
 
 // recallTypes are the query types whose fused recall@5 must reach recallGoal (synonyms are
@@ -99,15 +103,18 @@ func memoryEvalCmd(stdio IO) *cobra.Command {
 		Long: `Builds the labelled set (520 memories, 50 queries of each type: exact, inflected, typo, partial,
 synonym) in a temporary memory.db and measures recall@5 and MRR for each retrieval arm alone and
 fused. Exits 1 when a goal of issue 14 is missed: fused recall@5 >= 0.95 on exact, inflected,
-typo and partial queries; fused MRR above each arm's.`,
+typo and partial queries; fused MRR above each arm's; topic triggers (the store's hybrid scorer at
+its calibrated threshold, on prospect's labelled set of cue and distractor turns) firing on at
+least 95% of cue turns and at most 2% of at least 300 distractor turns. The word-only
+LexicalScorer's trigger figures are printed beside them for comparison.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, err := runEval(cmd.Context())
+			rep, tr, err := runEval(cmd.Context())
 			if err != nil {
 				return err
 			}
-			tr := prospect.MeasureTriggers(cmd.Context(), prospect.LexicalScorer{}, prospect.Threshold)
-			out := evalOutput{EvalReport: rep, Triggers: tr, Goals: evalGoals(rep, tr)}
+			lex := prospect.MeasureTriggers(cmd.Context(), prospect.LexicalScorer{}, prospect.Threshold)
+			out := evalOutput{EvalReport: rep, Triggers: tr, TriggersLexical: lex, Goals: evalGoals(rep, tr)}
 			out.Pass = allMet(out.Goals)
 			if asJSON {
 				if err := printJSON(stdio.Out, out); err != nil {
@@ -123,22 +130,29 @@ typo and partial queries; fused MRR above each arm's.`,
 	return c
 }
 
-// runEval runs memory.Eval in a scratch store that is removed afterwards.
-func runEval(ctx context.Context) (memory.EvalReport, error) {
+// runEval runs memory.Eval in a scratch store that is removed afterwards, and measures the topic
+// triggers with that store's hybrid scorer at its own threshold, as the node fires them.
+func runEval(ctx context.Context) (memory.EvalReport, prospect.TriggerRates, error) {
+	var tr prospect.TriggerRates
 	dir, err := os.MkdirTemp("", "aria-memory-eval-")
 	if err != nil {
-		return memory.EvalReport{}, fmt.Errorf("eval: %w", err)
+		return memory.EvalReport{}, tr, fmt.Errorf("eval: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	st, err := memory.Open(ctx, filepath.Join(dir, "memory.db"), memory.Options{})
 	if err != nil {
-		return memory.EvalReport{}, fmt.Errorf("eval: %w", err)
+		return memory.EvalReport{}, tr, fmt.Errorf("eval: %w", err)
 	}
 	rep, err := memory.Eval(ctx, st)
+	if err == nil {
+		sc := st.TopicScorer()
+		tr = prospect.MeasureTriggers(ctx, sc, sc.Threshold())
+		err = ctx.Err()
+	}
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("eval: %w", cerr)
 	}
-	return rep, err
+	return rep, tr, err
 }
 
 func printEval(stdio IO, out evalOutput) error {
@@ -158,9 +172,11 @@ func printEval(stdio IO, out evalOutput) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	t := out.Triggers
-	fmt.Fprintf(w, "\ntopic triggers (threshold %.2f): %d cues; %.1f %% of %d cue turns fire their cue; %.2f %% of %d distractor turns fire one\n",
+	t, l := out.Triggers, out.TriggersLexical
+	fmt.Fprintf(w, "\ntopic triggers, hybrid scorer (threshold %.3f): %d cues; %.1f %% of %d cue turns fire their cue; %.2f %% of %d distractor turns fire one\n",
 		t.Threshold, t.Cues, 100*t.Hit, t.CueTurns, 100*t.FalseTurn, t.NegTurns)
+	fmt.Fprintf(w, "  for comparison, word-only LexicalScorer (threshold %.3f): %.1f %% hit, %.2f %% false fires\n",
+		l.Threshold, 100*l.Hit, 100*l.FalseTurn)
 	fmt.Fprintln(w, "\ngoals:")
 	for _, g := range out.Goals {
 		mark := "ok  "

@@ -319,8 +319,22 @@ func TestMemoryEval(t *testing.T) {
 			t.Errorf("goal missed: %+v", g)
 		}
 	}
-	if code, out, errs := run(t, "", "memory", "eval"); code != 0 || !strings.Contains(out, "inflected") || !strings.Contains(out, "goals:") {
+	// The trigger goals are judged on the scorer the node fires topic intentions with.
+	if tr := rep.Triggers; tr.Threshold != memory.MatchThreshold || tr.CueTurns == 0 || tr.Hit < 0.95 || tr.FalseTurn > 0.02 {
+		t.Errorf("triggers: %+v, want the hybrid scorer at MatchThreshold %.3f", tr, memory.MatchThreshold)
+	}
+	if lx := rep.TriggersLexical; lx.Threshold != prospect.Threshold || lx.CueTurns != rep.Triggers.CueTurns {
+		t.Errorf("lexical comparison: %+v", lx)
+	}
+	if code, out, errs := run(t, "", "memory", "eval"); code != 0 || !strings.Contains(out, "inflected") || !strings.Contains(out, "goals:") ||
+		!strings.Contains(out, "hybrid scorer") || !strings.Contains(out, "LexicalScorer") {
 		t.Fatalf("eval: exit %d\n%s%s", code, out, errs)
+	}
+	// A trigger figure under its goal fails the run.
+	missed := rep.Triggers
+	missed.Hit = 0.9
+	if err := goalsError("memory eval", evalGoals(rep.EvalReport, missed)); err == nil || !strings.Contains(err.Error(), "triggers.hit_rate") {
+		t.Errorf("a hit rate of 0.9: %v, want the goal triggers.hit_rate missed", err)
 	}
 }
 

@@ -317,63 +317,6 @@ func (s *Store) itemsByN(ctx context.Context, ns []int64) (map[int64]Item, error
 	return out, nil
 }
 
-// Match scores one cue against one text with the same three signals as Search, for topic
-// triggers: the share of the cue's content words (stemmed, synonyms grouped) found in the
-// text, the share of the cue's character trigrams found in the text's, and the cosine of
-// their lexical vectors; Score = 0.5·words + 0.25·trigrams + 0.25·cosine, in 0..1. It uses the
-// lexical embedder whatever the store's embedder is, so a threshold calibrated once holds on
-// every node and after a model change, and a turn costs microseconds.
-func (s *Store) Match(ctx context.Context, cue, text string) (float64, Why) {
-	return match(s.lex, cue, text)
-}
-
-func match(lex lexical, cue, text string) (float64, Why) {
-	cw := contentWords(words(cue))
-	tw := contentWords(words(text))
-	if len(cw) == 0 || len(tw) == 0 {
-		return 0, Why{}
-	}
-	tg := map[string]bool{}
-	ttri := map[string]bool{}
-	for _, w := range tw {
-		tg[lex.syn.group(Stem(w))] = true
-		for _, t := range trigrams(w) {
-			ttri[t] = true
-		}
-	}
-	var hit, triHit, triAll int
-	seen := map[string]bool{}
-	for _, w := range cw {
-		g := lex.syn.group(Stem(w))
-		if seen[g] {
-			continue
-		}
-		seen[g] = true
-		if tg[g] {
-			hit++
-		}
-		for _, t := range trigrams(w) {
-			triAll++
-			if ttri[t] {
-				triHit++
-			}
-		}
-	}
-	var why Why
-	why.BM25 = float64(hit) / float64(len(seen))
-	if triAll > 0 {
-		why.Trigram = float64(triHit) / float64(triAll)
-	}
-	a, b := lex.embed(cue), lex.embed(text)
-	var d float64
-	for i := range a {
-		d += float64(a[i]) * float64(b[i])
-	}
-	why.Vector = max(d, 0)
-	why.Fused = 0.5*why.BM25 + 0.25*why.Trigram + 0.25*why.Vector
-	return why.Fused, why
-}
-
 // Reembed embeds, batch by batch, the items that lack a vector in the current space (after an
 // embedder change) and returns how many it did and how many are left. Each batch commits on
 // its own, so a run that is killed or cancelled resumes where it stopped; retrieval uses the

@@ -129,7 +129,9 @@ func (s *Service) Plan(ctx context.Context, t Turn) (Plan, error) {
 	}
 	var p Plan
 	if !t.Private {
-		fired, err := s.cfg.Book.OnTurn(ctx, t.Conversation, user, nil)
+		// Topic cues are matched by the store's hybrid scorer at its calibrated threshold
+		// (backend/memory/match.go), not by prospect's word-only fallback.
+		fired, err := s.cfg.Book.OnTurn(ctx, t.Conversation, user, s.cfg.Store.TopicScorer())
 		if err != nil {
 			return p, fmt.Errorf("memory: intentions: %w", err)
 		}

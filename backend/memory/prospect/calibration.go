@@ -77,6 +77,16 @@ var cueSet = []CueSample{
 	{Cue: "meal planning", Turns: []string{"I planned meals for the week", "meals planned ahead save money", "plans for meals every Sunday"}},
 }
 
+// CueSamples returns a copy of the labelled cue set, so that other scorers can be examined turn
+// by turn (backend/memory's match_test.go logs the turns its hybrid scorer misses).
+func CueSamples() []CueSample {
+	out := make([]CueSample, len(cueSet))
+	for i, c := range cueSet {
+		out[i] = CueSample{Cue: c.Cue, Turns: append([]string(nil), c.Turns...)}
+	}
+	return out
+}
+
 // Distractors are user turns that should fire no cue: general chat, and turns that share one
 // word (or its inflection) with a cue.
 func Distractors() []string {

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Scorer scores a cue against a user turn, higher is closer. The memory store's hybrid scorer is
-// adapted to it with ScorerFunc (its per-arm "why" is not needed to decide a firing).
+// Scorer scores a cue against a user turn, higher is closer. The memory store's hybrid scorer
+// (memory.Store.TopicScorer, backend/memory/match.go) is one, with its own Threshold.
 type Scorer interface {
 	Match(ctx context.Context, cue, text string) float64
 }
