@@ -7,12 +7,16 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/memory"
 )
 
 // Memories serves what the node remembers (backend/memory) at /api/memory.
 type Memories struct {
 	Store *memory.Store
+	// Reembed is the re-embedding running or last ended, nil when none ran since the node
+	// started (and when Reembed itself is nil).
+	Reembed func() *events.Reembed
 }
 
 // MemoryList is the answer of GET /api/memory.
@@ -35,6 +39,17 @@ type NewMemory struct {
 	Conversation string      `json:"conversation,omitempty"` // a procedural rule for one chat
 }
 
+// MemoryStatus is the answer of GET /api/memory/status: what the Memory page shows at load,
+// before the "memory_reembed" events bring it up to date.
+type MemoryStatus struct {
+	Count int    `json:"count"` // memories stored, closed facts included
+	Space string `json:"space"` // the space of the vectors search uses (backend/embed, or lexical)
+	// Missing memories have no vector in Space yet: until none is left, search uses its words
+	// and trigram arms only.
+	Missing int             `json:"missing"`
+	Reembed *events.Reembed `json:"reembed"` // the re-embedding running or last ended; null: none since the node started
+}
+
 // ImportAnswer is the answer of POST /api/memory/import.
 type ImportAnswer struct {
 	Imported int `json:"imported"`
@@ -50,6 +65,7 @@ func (m *Memories) Mounts() map[string]http.Handler {
 		"POST /api/memory":        http.HandlerFunc(m.add),
 		"DELETE /api/memory":      http.HandlerFunc(m.forgetAll),
 		"GET /api/memory/search":  http.HandlerFunc(m.search),
+		"GET /api/memory/status":  http.HandlerFunc(m.status),
 		"GET /api/memory/export":  http.HandlerFunc(m.export),
 		"POST /api/memory/import": http.HandlerFunc(m.importJSONL),
 		"GET /api/memory/{id}":    http.HandlerFunc(m.get),
@@ -104,6 +120,19 @@ func (m *Memories) list(w http.ResponseWriter, r *http.Request) {
 		items = []memory.Item{}
 	}
 	WriteJSON(w, http.StatusOK, MemoryList{Data: items})
+}
+
+func (m *Memories) status(w http.ResponseWriter, r *http.Request) {
+	st, err := m.Store.Status(r.Context())
+	if err != nil {
+		memoryError(w, err)
+		return
+	}
+	out := MemoryStatus{Count: st.Count, Space: st.Space, Missing: st.Missing}
+	if m.Reembed != nil {
+		out.Reembed = m.Reembed()
+	}
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (m *Memories) get(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,8 @@
 //   - "peers" ([]p2p.PeerInfo, when the known peers change), "policy" (node.PolicyState),
 //     "route" (Route, when a pipelined request starts and ends) and "ledger" (Ledger, when an
 //     entry is written): the node's network (backend/node).
+//   - "memory_reembed" (Reembed): the node's memory, while it makes its vectors again after a
+//     model change (backend/node/reembed.go).
 //
 // The payloads this package defines are the ones whose fields are not another package's type;
 // the frontend's api/generated.ts is generated from all of them (backend/api/tsgen).

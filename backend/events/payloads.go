@@ -13,6 +13,7 @@ const (
 	TypeRoute      = "route"
 	TypeLedger     = "ledger"
 	TypeLiar       = "liar"
+	TypeReembed    = "memory_reembed"
 )
 
 // Payload is an event payload that knows its event type.
@@ -76,6 +77,27 @@ type Liar struct {
 	Pos       int    `json:"pos"`
 	RequestID string `json:"request_id"`
 }
+
+// The states of a memory re-embedding (Reembed.State).
+const (
+	ReembedRunning = "running"
+	ReembedDone    = "done"    // every memory has a vector of Space
+	ReembedStopped = "stopped" // another model was loaded, the embedder failed or the node stops; the next run resumes
+)
+
+// Reembed is the progress of the memory's re-embedding with a newly loaded model: published
+// when a run starts, while it runs (at most four times a second) and when it ends.
+type Reembed struct {
+	Done  int    `json:"done"`  // memories given a vector of Space by this run
+	Left  int    `json:"left"`  // memories still without one
+	Model string `json:"model"` // the loaded model's ID
+	Space string `json:"space"` // the vectors' space (backend/embed)
+	State string `json:"state"` // ReembedRunning, ReembedDone or ReembedStopped
+	Total int    `json:"total"` // Done + Left
+}
+
+// EventType is TypeReembed.
+func (Reembed) EventType() string { return TypeReembed }
 
 // EventType is TypeLiar.
 func (Liar) EventType() string { return TypeLiar }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aria-node/aria/backend/api"
 	"github.com/aria-node/aria/backend/embed"
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/chatmem"
 	"github.com/aria-node/aria/backend/memory/prospect"
@@ -180,25 +181,38 @@ func (n *Node) useModel(ctx context.Context) {
 	n.reembed(ctx)
 }
 
-// reembed makes the memory's missing vectors in small batches, each when no request waits, so
-// that chats go first; it resumes where a kill stopped it at the next start.
+// reembed makes the memory's missing vectors in the background, publishing its progress
+// (reembed.go). It pauses while requests wait, so that chats go first, and a kill loses no
+// committed batch: the next start resumes with what is missing.
 func (n *Node) reembed(ctx context.Context) {
-	for ctx.Err() == nil {
-		for n.sched.Queued() > 0 && ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
+	st := n.mind.store
+	space := st.Embedder().Space()
+	if r := n.rem.begin(n.embedderModel(), space, st.Missing()); r.Left > 0 {
+		n.bus.Publish(events.TypeReembed, r)
+	}
+	for {
+		n.waitIdle(ctx)
+		if ctx.Err() != nil {
+			n.bus.Publish(events.TypeReembed, n.rem.end(events.ReembedStopped, st.Missing()))
+			return
 		}
-		done, left, err := n.mind.store.Reembed(ctx, 8)
+		paused, left, err := n.reembedPass(ctx)
+		if paused && ctx.Err() == nil {
+			continue
+		}
 		if err != nil {
-			n.cfg.Log.Info("memory: re-embedding stopped", "done", done, "left", left, "err", err)
+			if left < 0 { // Reembed could not count them
+				left = st.Missing()
+			}
+			r := n.rem.end(events.ReembedStopped, left)
+			n.bus.Publish(events.TypeReembed, r)
+			n.cfg.Log.Info("memory: re-embedding stopped", "done", r.Done, "left", r.Left, "err", err)
 			return
 		}
-		if left == 0 {
-			n.cfg.Log.Info("memory: vectors made with the model", "space", n.mind.store.Embedder().Space())
-			return
-		}
+		r := n.rem.end(events.ReembedDone, 0)
+		n.bus.Publish(events.TypeReembed, r)
+		n.cfg.Log.Info("memory: vectors made with the model", "space", space, "done", r.Done)
+		return
 	}
 }
 

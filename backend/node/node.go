@@ -104,6 +104,7 @@ type Node struct {
 	ledger *ledger.Ledger
 	mind   *mind // memory: memory.db, intentions, chat turns
 	emb    embeddings
+	rem    reembedState // the memory's re-embedding after a model change (reembed.go)
 	ad     *advert.Advert
 	p2p    *p2p.Node // nil when the node does not join the network
 	router *route.Router
@@ -239,7 +240,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	app := &api.App{Bus: n.bus, Sched: n.sched, Models: n.models, Downloads: dl, Router: n.router, Self: n.id, P2P: n.p2p,
 		Policy: n.policy, SetPolicy: n.setPolicy, Ledger: n.ledger}
 	mounts := app.Mounts()
-	for p, h := range (&api.Memories{Store: n.mind.store}).Mounts() {
+	for p, h := range (&api.Memories{Store: n.mind.store, Reembed: n.rem.get}).Mounts() {
 		mounts[p] = h
 	}
 	for p, h := range (&api.Intentions{Book: n.mind.book, Clock: clock}).Mounts() {

@@ -106,6 +106,7 @@ var contract = []named{
 	{"LedgerProblem", t[ledger.Problem](), ""},
 	{"LedgerReport", t[ledger.Report](), ""},
 	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify"},
+	{"MemoryStatus", t[api.MemoryStatus](), "GET /api/memory/status"},
 
 	// events (GET /api/events)
 	{"TokenEvent", t[events.Token](), ""},
@@ -117,6 +118,7 @@ var contract = []named{
 	{"RouteEvent", t[events.Route](), ""},
 	{"LedgerEvent", t[events.Ledger](), ""},
 	{"LiarEvent", t[events.Liar](), ""},
+	{"MemoryReembedEvent", t[events.Reembed](), `the memory's re-embedding after a model change; GET /api/memory/status's "reembed"`},
 }
 
 // eventMap is the payload of each event type (EventMap in the generated file).
@@ -135,6 +137,7 @@ var eventMap = []struct {
 	{events.TypeRoute, t[events.Route]()},
 	{events.TypeLedger, t[events.Ledger]()},
 	{events.TypeLiar, t[events.Liar]()},
+	{events.TypeReembed, t[events.Reembed]()},
 }
 
 // enum is a union of string values: of a named Go string type, or of a field's values.
@@ -150,6 +153,7 @@ var enums = []enum{
 		string(library.Done), string(library.Failed), string(library.Cancelled)}},
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
+	{"ReembedState", nil, []string{events.ReembedRunning, events.ReembedDone, events.ReembedStopped}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -159,6 +163,7 @@ var fieldTypes = map[string]string{
 	"LedgerEntry.energy_label":   "EnergyKind",
 	"LedgerEvent.kind":           "LedgerKind",
 	"TokenRateEvent.energy_kind": "EnergyKind",
+	"MemoryReembedEvent.state":   "ReembedState",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").

@@ -10,6 +10,8 @@ export type LedgerKind = 'local' | 'served' | 'hop' | 'remote';
 
 export type Route = 'local' | 'remote' | 'pipeline';
 
+export type ReembedState = 'running' | 'done' | 'stopped';
+
 /** api.Model: GET /v1/models/{id}; an entry of GET /v1/models */
 export interface Model {
   id: string;
@@ -434,6 +436,14 @@ export interface VerifyResponse {
   report: LedgerReport;
 }
 
+/** api.MemoryStatus: GET /api/memory/status */
+export interface MemoryStatus {
+  count: number;
+  space: string;
+  missing: number;
+  reembed: MemoryReembedEvent | null;
+}
+
 /** events.Token */
 export interface TokenEvent {
   id: string;
@@ -517,6 +527,16 @@ export interface LiarEvent {
   request_id: string;
 }
 
+/** events.Reembed: the memory's re-embedding after a model change; GET /api/memory/status's "reembed" */
+export interface MemoryReembedEvent {
+  done: number;
+  left: number;
+  model: string;
+  space: string;
+  state: ReembedState;
+  total: number;
+}
+
 /** The payload of each event type of GET /api/events. */
 export interface EventMap {
   token: TokenEvent;
@@ -530,4 +550,5 @@ export interface EventMap {
   route: RouteEvent;
   ledger: LedgerEvent;
   liar: LiarEvent;
+  memory_reembed: MemoryReembedEvent;
 }

@@ -2,6 +2,7 @@
 // generate these types into ./generated.ts later; until then they are written here, field for
 // field as the issue names the JSON.
 import type { Client } from './client';
+import type { MemoryReembedEvent, MemoryStatus } from './types';
 
 export type MemoryKind = 'semantic' | 'episodic' | 'procedural';
 export const memoryKinds: MemoryKind[] = ['semantic', 'episodic', 'procedural'];
@@ -121,7 +122,7 @@ const id = (s: string) => encodeURIComponent(s);
 
 /** MemoryApi is the memory and intentions endpoints over the one Client (its key, its errors). */
 export class MemoryApi {
-  constructor(private c: Pick<Client, 'send'>) {}
+  constructor(private c: Pick<Client, 'send' | 'events'>) {}
 
   private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const r = await this.c.send(path, init);
@@ -141,6 +142,16 @@ export class MemoryApi {
   async search(q: string, k = 5): Promise<MemoryHit[]> {
     const r = await this.call<{ data: MemoryHit[] | null }>(`/api/memory/search?${new URLSearchParams({ q, k: String(k) })}`);
     return r.data ?? [];
+  }
+
+  /** status is how many memories there are, how many lack a vector of the current model, and the re-embedding. */
+  status(): Promise<MemoryStatus> {
+    return this.call('/api/memory/status');
+  }
+
+  /** onReembed follows the re-embedding's progress on the event stream; it returns the function that stops. */
+  onReembed(on: (r: MemoryReembedEvent) => void): () => void {
+    return this.c.events(['memory_reembed'], (_type, data) => on(data as MemoryReembedEvent));
   }
 
   add(m: NewMemory): Promise<MemoryItem> {

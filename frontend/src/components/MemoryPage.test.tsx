@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryApi, type MemoryHit, type MemoryItem, type MemoryKind } from '../api/memory';
-import { type Answer, type Handler, apiError, fakeNode } from '../test-fakes';
+import { type Answer, FakeEvents, type Handler, apiError, fakeNode } from '../test-fakes';
 import { MemoryPage } from './MemoryPage';
 
 function mem(id: string, text: string, kind: MemoryKind = 'semantic', over: Partial<MemoryItem> = {}): MemoryItem {
@@ -37,6 +37,7 @@ function memoryNode(items: MemoryItem[], hits: MemoryHit[] = [], fail: Record<st
     },
     'GET /api/memory/search': () => ({ body: { data: hits } }),
     'GET /api/intentions': () => ({ body: { data: [] } }),
+    'GET /api/memory/status': () => ({ body: { count: items.length, space: 'lexical', missing: 0, reembed: null } }),
   };
   const byID = (method: string, path: string): Handler | undefined => {
     const m = /^\/api\/memory\/([^/]+)$/.exec(path);
@@ -71,7 +72,7 @@ describe('MemoryPage', () => {
     render(<MemoryPage api={api} pageSize={2} />);
     expect(await screen.findByText('Ada is my sister')).toBeTruthy();
     expect(texts()).toEqual(['Ada is my sister', 'Answer in French']);
-    expect(calls.find((c) => c.path.startsWith('/api/memory'))?.path).toBe('/api/memory?limit=3'); // one more than a page: is there a next page
+    expect(calls.find((c) => c.path.startsWith('/api/memory?'))?.path).toBe('/api/memory?limit=3'); // one more than a page: is there a next page
     expect(screen.getByTestId('memory-page-n').textContent).toBe('Page 1');
     expect((screen.getByTestId('memory-prev') as HTMLButtonElement).disabled).toBe(true);
 
@@ -91,6 +92,19 @@ describe('MemoryPage', () => {
 
     fireEvent.click(screen.getByTestId('memory-kind-episodic'));
     await waitFor(() => expect(texts()).toEqual(['We talked about trains']));
+  });
+
+  it('shows the re-embedding after a model change while it runs', async () => {
+    FakeEvents.reset();
+    const { api } = memoryNode([mem('a', 'Ada is my sister')]);
+    render(<MemoryPage api={api} />);
+    await screen.findByText('Ada is my sister');
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    const run = { done: 2, left: 6, total: 8, model: 'bitnet-b1.58-2b4t', space: 'model/x', state: 'running' };
+    await act(() => FakeEvents.emit('memory_reembed', run));
+    expect(screen.getByRole('progressbar', { name: 'Re-embedding memories with bitnet-b1.58-2b4t: 2/8' })).toBeTruthy();
+    await act(() => FakeEvents.emit('memory_reembed', { ...run, done: 8, left: 0, state: 'done' }));
+    expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
   it('tells a new user how memories come', async () => {

@@ -4,6 +4,7 @@ import { IntentionsPanel } from './IntentionsPanel';
 import { MemoryAddForm } from './MemoryAddForm';
 import { kindLabels } from './MemoryFields';
 import { MemoryForget } from './MemoryForget';
+import { MemoryReembed } from './MemoryReembed';
 import { MemoryRow } from './MemoryRow';
 import { MemorySearch } from './MemorySearch';
 import { MemoryTransfer } from './MemoryTransfer';
@@ -122,6 +123,7 @@ export function MemoryPage({ api, pageSize = 20, undoMs = 8000 }: MemoryPageProp
       <p className="meta">
         What ARIA remembers stays on this computer. Chats add to it only when their memory switch is on.
       </p>
+      <MemoryReembed api={api} />
       <div className="undo" data-testid="memory-status-bar">
         <span role="status" aria-live="polite" data-testid="memory-status">{status}</span>
         {deleted && <button ref={undoButton} data-testid="memory-undo" onClick={undo} disabled={busy}>Undo</button>}
