@@ -48,6 +48,8 @@ type MemoryStatus struct {
 	// and trigram arms only.
 	Missing int             `json:"missing"`
 	Reembed *events.Reembed `json:"reembed"` // the re-embedding running or last ended; null: none since the node started
+	// Encrypted: memory.db is sealed at rest (serve --memory-encryption).
+	Encrypted bool `json:"encrypted"`
 }
 
 // ImportAnswer is the answer of POST /api/memory/import.
@@ -128,7 +130,7 @@ func (m *Memories) status(w http.ResponseWriter, r *http.Request) {
 		memoryError(w, err)
 		return
 	}
-	out := MemoryStatus{Count: st.Count, Space: st.Space, Missing: st.Missing}
+	out := MemoryStatus{Count: st.Count, Space: st.Space, Missing: st.Missing, Encrypted: st.Sealed}
 	if m.Reembed != nil {
 		out.Reembed = m.Reembed()
 	}

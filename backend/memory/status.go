@@ -10,6 +10,7 @@ type Status struct {
 	Count   int    // items stored, closed facts included
 	Space   string // the current embedder's space
 	Missing int    // items with no vector in Space: Search uses the lexical arms until none is left
+	Sealed  bool   // encrypted at rest (seal.go)
 }
 
 // Status counts the items and those lacking a vector in the current space. It brings the index
@@ -22,7 +23,7 @@ func (s *Store) Status(ctx context.Context) (Status, error) {
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM items").Scan(&st.Count); err != nil {
 		return Status{}, fmt.Errorf("memory status: %w", err)
 	}
-	st.Space, st.Missing = s.embedder().Space(), s.Missing()
+	st.Space, st.Missing, st.Sealed = s.embedder().Space(), s.Missing(), s.Sealed()
 	return st, nil
 }
 

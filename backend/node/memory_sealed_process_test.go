@@ -34,6 +34,11 @@ func TestMemoryEncryptedAtRest(t *testing.T) {
 	if len(found.Data) == 0 || !strings.Contains(found.Data[0].Text, canary) {
 		t.Fatalf("the canary is not found on the running encrypted node: %+v", found)
 	}
+	var status struct{ Encrypted bool }
+	getJSON(t, a.url+"/api/memory/status", &status)
+	if !status.Encrypted {
+		t.Error("/api/memory/status does not say the memory is encrypted")
+	}
 	if hits := filesWith(t, dir, canary); len(hits) > 0 {
 		t.Fatalf("while the node runs, the canary is in %q", hits)
 	}

@@ -442,6 +442,7 @@ export interface MemoryStatus {
   space: string;
   missing: number;
   reembed: MemoryReembedEvent | null;
+  encrypted: boolean;
 }
 
 /** events.Token */
