@@ -37,7 +37,7 @@ function memoryNode(items: MemoryItem[], hits: MemoryHit[] = [], fail: Record<st
     },
     'GET /api/memory/search': () => ({ body: { data: hits } }),
     'GET /api/intentions': () => ({ body: { data: [] } }),
-    'GET /api/memory/status': () => ({ body: { count: items.length, space: 'lexical', missing: 0, reembed: null } }),
+    'GET /api/memory/status': () => ({ body: { count: items.length, space: 'lexical', missing: 0, reembed: null, encrypted: false } }),
   };
   const byID = (method: string, path: string): Handler | undefined => {
     const m = /^\/api\/memory\/([^/]+)$/.exec(path);

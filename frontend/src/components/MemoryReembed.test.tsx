@@ -12,7 +12,7 @@ const run = (done: number, total: number, state: MemoryReembedEvent['state'] = '
 
 /** node answers GET /api/memory/status with reembed (or the given error) and streams events. */
 function node(reembed: MemoryReembedEvent | null, fail?: Answer) {
-  const status: MemoryStatus = { count: 24, space, missing: reembed ? reembed.left : 0, reembed };
+  const status: MemoryStatus = { count: 24, space, missing: reembed ? reembed.left : 0, reembed, encrypted: false };
   const { client, calls } = fakeNode({ 'GET /api/memory/status': () => fail ?? { body: status } });
   return { api: new MemoryApi(client), calls };
 }
@@ -74,7 +74,7 @@ describe('MemoryReembed', () => {
     };
     render(<MemoryReembed api={api} />);
     act(() => on(run(20, 24)));
-    await act(async () => answer({ count: 24, space, missing: 20, reembed: run(4, 24) }));
+    await act(async () => answer({ count: 24, space, missing: 20, reembed: run(4, 24), encrypted: false }));
     expect(bar().value).toBe(20);
   });
 });
