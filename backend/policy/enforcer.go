@@ -20,6 +20,7 @@ var (
 	ErrOff          = fmt.Errorf("%w: contribution is off", ErrRefused)
 	ErrOutsideHours = fmt.Errorf("%w: outside contribution hours", ErrRefused)
 	ErrOnBattery    = fmt.Errorf("%w: on battery", ErrRefused)
+	ErrPaused       = fmt.Errorf("%w: paused", ErrRefused)
 	ErrBusy         = fmt.Errorf("%w: busy with other peers' jobs", ErrRefused)
 	// ErrPeerShare refuses a peer already running its share of the jobs (see PeerShare) while
 	// slots remain for others; it matches ErrBusy.
@@ -159,6 +160,8 @@ func (e *Enforcer) Status() Status {
 		s.Reason = "outside hours " + e.hours.String()
 	case errors.Is(err, ErrOnBattery):
 		s.Reason = "on battery"
+	case errors.Is(err, ErrPaused):
+		s.Reason = "paused until " + e.p.PausedUntil.In(e.now().Location()).Format("2006-01-02 15:04")
 	}
 	return s
 }
@@ -223,6 +226,9 @@ func (e *Enforcer) Allowed(string) error {
 func (e *Enforcer) gate(now time.Time) error {
 	if !e.p.Contribute {
 		return ErrOff
+	}
+	if now.Before(e.p.PausedUntil) {
+		return ErrPaused
 	}
 	if e.hours != nil && !e.hours.contains(now) {
 		return ErrOutsideHours

@@ -93,6 +93,9 @@ func TestAdmitGates(t *testing.T) {
 		{"on battery, outside hours", on(night), "12:00", true, nil, policy.ErrOutsideHours, "outside hours 22:00-07:00"},
 		{"on battery allowed", on(func(p *policy.Policy) { p.PauseOnBattery = false }), "12:00", true, nil, nil, ""},
 		{"power unreadable counts as mains", on(nil), "12:00", false, errors.New("sysfs gone"), nil, ""},
+		{"paused", on(func(p *policy.Policy) { p.PausedUntil = at("13:00") }), "12:00", false, nil, policy.ErrPaused, "paused until 2025-03-14 13:00"},
+		{"pause ends by itself", on(func(p *policy.Policy) { p.PausedUntil = at("13:00") }), "13:00", false, nil, nil, ""},
+		{"off wins over a pause", func() policy.Policy { p := policy.Default(); p.PausedUntil = at("13:00"); return p }(), "12:00", false, nil, policy.ErrOff, "off"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pw := &power{err: tc.powErr}

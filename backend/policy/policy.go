@@ -24,6 +24,9 @@ type Policy struct {
 	PauseOnBattery        bool   `json:"pause_on_battery"`         // no peer work while on battery
 	PeerRequestsPerMinute int    `json:"peer_requests_per_minute"` // per peer, ≥ 1
 	MaxConcurrent         int    `json:"max_concurrent"`           // peer jobs at once, ≥ 1
+	// PausedUntil pauses contribution until then (the tray's "Pause for 1 hour" and "until
+	// tomorrow"); zero or past: not paused. Contribute stays as it was, so the pause ends by itself.
+	PausedUntil time.Time `json:"paused_until,omitzero"`
 }
 
 // Default is the policy of a fresh install: contribution off until the user turns it on.

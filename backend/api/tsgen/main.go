@@ -9,7 +9,7 @@
 //
 // Its test fails when the committed file differs from what it writes now.
 //
-// The mapping: a field's name is its JSON name; omitempty makes it optional (?); a pointer
+// The mapping: a field's name is its JSON name; omitempty or omitzero makes it optional (?); a pointer
 // without omitempty and a slice or a map that is not marked non-null may be null; []byte is
 // a base64 string, time.Time a string, time.Duration a number of nanoseconds; named string
 // types listed in enums are unions of their values, other named strings are strings.
@@ -289,7 +289,7 @@ func (g *gen) fields(owner string, st reflect.Type, optional bool) []string {
 			name = f.Name
 		}
 		key := owner + "." + name
-		omit := optional || strings.Contains(","+opts+",", ",omitempty,")
+		omit := optional || strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
 		var ts string
 		if o, ok := fieldTypes[key]; ok {
 			g.used[key] = true

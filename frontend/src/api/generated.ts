@@ -325,6 +325,7 @@ export interface Policy {
   pause_on_battery: boolean;
   peer_requests_per_minute: number;
   max_concurrent: number;
+  paused_until?: string;
 }
 
 /** policy.Status */
