@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -50,8 +49,7 @@ func (a *App) Mounts() map[string]http.Handler {
 	h("PUT /api/network", a.setRoute)
 	h("GET /api/policy", a.policy)
 	h("PUT /api/policy", a.putPolicy)
-	h("GET /api/ledger", a.ledger)
-	h("GET /api/ledger/verify", a.verifyLedger)
+	a.ledgerMounts(h) // ledger_app.go
 	return mux
 }
 
@@ -217,30 +215,4 @@ func (a *App) putPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	WriteJSON(w, http.StatusOK, PolicyState{Policy: a.Policy.Policy(), Status: a.Policy.Status()})
-}
-
-func (a *App) ledger(w http.ResponseWriter, r *http.Request) {
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
-	// Newest first: the page shows the latest work, and a long ledger is cut at the limit.
-	es, err := a.Ledger.List(r.Context(), ledger.Filter{Kind: ledger.Kind(r.URL.Query().Get("kind")), Limit: limit, Reverse: true})
-	if err != nil {
-		WriteError(w, http.StatusInternalServerError, "ledger_read_failed", "", "reading the ledger: "+err.Error())
-		return
-	}
-	if es == nil {
-		es = []ledger.Entry{}
-	}
-	WriteJSON(w, http.StatusOK, LedgerList{Entries: es})
-}
-
-func (a *App) verifyLedger(w http.ResponseWriter, r *http.Request) {
-	rep, err := a.Ledger.Verify(r.Context())
-	if err != nil {
-		WriteError(w, http.StatusInternalServerError, "ledger_read_failed", "", "verifying the ledger: "+err.Error())
-		return
-	}
-	WriteJSON(w, http.StatusOK, LedgerVerify{OK: rep.OK(), Report: rep})
 }

@@ -86,9 +86,13 @@ type PolicyState struct {
 // EventType is the bus event type of a PolicyState.
 func (PolicyState) EventType() string { return "policy" }
 
-// LedgerList is the answer of GET /api/ledger (newest first).
+// LedgerList is the answer of GET /api/ledger: one page of the entries the filter selects,
+// newest first (ledger_app.go).
 type LedgerList struct {
 	Entries []ledger.Entry `json:"entries"`
+	Total   int64          `json:"total"` // the entries the filter selects, on every page
+	Limit   int            `json:"limit"`
+	Offset  int            `json:"offset"`
 }
 
 // LedgerVerify is the answer of GET /api/ledger/verify.

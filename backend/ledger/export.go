@@ -12,8 +12,8 @@ import (
 	"strconv"
 )
 
-// ErrFormat is returned by Export for a format other than "json" or "csv".
-var ErrFormat = errors.New("unknown export format (want json or csv)")
+// ErrFormat is returned by Export for a format other than "json" (or "jsonl") or "csv".
+var ErrFormat = errors.New("unknown export format (want json, jsonl or csv)")
 
 // csvHeader is the first line of a CSV export.
 var csvHeader = []string{"seq", "request_id", "kind", "model_sha256", "layer_from", "layer_to",
@@ -21,13 +21,27 @@ var csvHeader = []string{"seq", "request_id", "kind", "model_sha256", "layer_fro
 	"requester", "worker", "input_hash", "output_hash", "receipt_signer", "receipt_payload",
 	"receipt_sig", "prev_hash", "hash", "sig"}
 
-// Export writes every entry in ledger order: "json" is one JSON object per line (the Entry's
-// JSON form); "csv" has a header line naming the same fields (the receipt flattened to
-// receipt_signer, receipt_payload, receipt_sig) and byte fields in standard base64.
+// Export writes every entry in ledger order: "json" (or "jsonl") is one JSON object per line
+// (the Entry's JSON form); "csv" has a header line naming the same fields (the receipt
+// flattened to receipt_signer, receipt_payload, receipt_sig), byte fields in standard base64,
+// and RFC 4180 quoting (a field with a comma, a quote or a line break is quoted, its quotes
+// doubled).
 func (l *Ledger) Export(ctx context.Context, w io.Writer, format string) error {
+	return l.ExportFilter(ctx, w, format, Filter{})
+}
+
+// ExportFilter is Export of the entries f selects, in f's order, streamed as they are read.
+func (l *Ledger) ExportFilter(ctx context.Context, w io.Writer, format string, f Filter) error {
+	if format == "jsonl" {
+		format = "json"
+	}
 	if format != "json" && format != "csv" {
 		return fmt.Errorf("export ledger: %w: %q", ErrFormat, format)
 	}
+	if err := f.check(); err != nil {
+		return fmt.Errorf("export ledger: %w", err)
+	}
+	q, args := f.selectEntries()
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	cw := csv.NewWriter(bw)
@@ -36,7 +50,7 @@ func (l *Ledger) Export(ctx context.Context, w io.Writer, format string) error {
 			return fmt.Errorf("export ledger: %w", err)
 		}
 	}
-	err := l.each(ctx, "SELECT "+columns+" FROM entries ORDER BY seq", nil, func(seq uint64, e Entry, err error) error {
+	err := l.each(ctx, q, args, func(seq uint64, e Entry, err error) error {
 		if err != nil {
 			return fmt.Errorf("entry %d: %w", seq, err)
 		}
@@ -80,30 +94,4 @@ type Totals struct {
 	DurationMs   int64 `json:"duration_ms"`
 	EnergyMJ     int64 `json:"energy_mj"`
 	EstimatedMJ  int64 `json:"estimated_mj"`
-}
-
-// Stats returns the totals per kind; kinds without entries are absent.
-func (l *Ledger) Stats(ctx context.Context) (map[Kind]Totals, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT kind, count(*), total(prompt_tokens), total(gen_tokens),
-		total(duration_ms), total(energy_mj), total(CASE WHEN energy_label = 'measured' THEN 0 ELSE energy_mj END)
-		FROM entries GROUP BY kind`)
-	if err != nil {
-		return nil, fmt.Errorf("ledger stats: %w", err)
-	}
-	defer rows.Close()
-	out := map[Kind]Totals{}
-	for rows.Next() {
-		var k string
-		var t Totals
-		var p, g, d, e, est float64 // total() is a float, and never overflows
-		if err := rows.Scan(&k, &t.Entries, &p, &g, &d, &e, &est); err != nil {
-			return nil, fmt.Errorf("ledger stats: %w", err)
-		}
-		t.PromptTokens, t.GenTokens, t.DurationMs, t.EnergyMJ, t.EstimatedMJ = int64(p), int64(g), int64(d), int64(e), int64(est)
-		out[Kind(k)] = t
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger stats: %w", err)
-	}
-	return out, nil
 }

@@ -110,6 +110,8 @@ var migrations = []string{
 		inputs BLOB
 	);
 	CREATE INDEX evidence_peer ON evidence (peer);`,
+	// 3: the ledger page filters by model (query.go).
+	`CREATE INDEX IF NOT EXISTS entries_model ON entries (model_sha256, seq);`,
 }
 
 // Ledger is an open ledger file. Its methods are safe for concurrent use; appends are serialised.
@@ -354,16 +356,6 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (Entry, error) {
 	return e, nil
 }
 
-// Filter selects entries for List; zero fields select everything.
-type Filter struct {
-	Kind    Kind
-	Peer    peer.ID // requester or worker
-	Since   int64   // started at or after, unix ms
-	Limit   int
-	Offset  int
-	Reverse bool // newest first
-}
-
 const columns = `seq, request_id, kind, model_sha256, layer_from, layer_to, prompt_tokens, gen_tokens,
 	started_at, duration_ms, energy_mj, energy_label, requester, worker, input_hash, output_hash,
 	receipt_signer, receipt_payload, receipt_sig, prev_hash, hash, sig`
@@ -464,49 +456,6 @@ func (l *Ledger) Get(ctx context.Context, seq uint64) (Entry, error) {
 		return Entry{}, fmt.Errorf("entry %d: %w", seq, err)
 	}
 	return e, nil
-}
-
-// List returns the entries f selects, in ledger order (or newest first).
-func (l *Ledger) List(ctx context.Context, f Filter) ([]Entry, error) {
-	var where []string
-	var args []any
-	if f.Kind != "" {
-		where, args = append(where, "kind = ?"), append(args, string(f.Kind))
-	}
-	if f.Peer != "" {
-		where, args = append(where, "(requester = ? OR worker = ?)"), append(args, f.Peer.String(), f.Peer.String())
-	}
-	if f.Since != 0 {
-		where, args = append(where, "started_at >= ?"), append(args, f.Since)
-	}
-	q := "SELECT " + columns + " FROM entries"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY seq"
-	if f.Reverse {
-		q += " DESC"
-	}
-	if f.Limit > 0 || f.Offset > 0 {
-		limit := f.Limit
-		if limit <= 0 {
-			limit = -1
-		}
-		q += " LIMIT ? OFFSET ?"
-		args = append(args, limit, max(f.Offset, 0))
-	}
-	var out []Entry
-	err := l.each(ctx, q, args, func(seq uint64, e Entry, err error) error {
-		if err != nil {
-			return fmt.Errorf("entry %d: %w", seq, err)
-		}
-		out = append(out, e)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list ledger: %w", err)
-	}
-	return out, nil
 }
 
 // each calls fn for every entry the query returns, without holding them all in memory; a row

@@ -103,9 +103,12 @@ var contract = []named{
 	{"Receipt", t[ledger.Receipt](), ""},
 	{"LedgerEntry", t[ledger.Entry](), ""},
 	{"LedgerList", t[api.LedgerList](), "GET /api/ledger"},
+	{"LedgerSum", t[ledger.Totals](), "the sums of some ledger entries"},
+	{"LedgerTotals", t[api.LedgerTotals](), "GET /api/ledger/totals"},
+	{"LedgerChoices", t[api.LedgerChoices](), "GET /api/ledger/choices"},
 	{"LedgerProblem", t[ledger.Problem](), ""},
 	{"LedgerReport", t[ledger.Report](), ""},
-	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify"},
+	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify and /api/ledger/{seq}/verify"},
 	{"MemoryStatus", t[api.MemoryStatus](), "GET /api/memory/status"},
 
 	// events (GET /api/events)
@@ -177,6 +180,8 @@ var nonNull = map[string]bool{
 	"ModelsResponse.local":        true,
 	"ModelsResponse.downloads":    true,
 	"LedgerList.entries":          true,
+	"LedgerChoices.models":        true,
+	"LedgerChoices.peers":         true,
 }
 
 type gen struct {

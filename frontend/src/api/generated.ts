@@ -415,6 +415,33 @@ export interface LedgerEntry {
 /** api.LedgerList: GET /api/ledger */
 export interface LedgerList {
   entries: LedgerEntry[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** ledger.Totals: the sums of some ledger entries */
+export interface LedgerSum {
+  entries: number;
+  prompt_tokens: number;
+  gen_tokens: number;
+  duration_ms: number;
+  energy_mj: number;
+  estimated_mj: number;
+}
+
+/** api.LedgerTotals: GET /api/ledger/totals */
+export interface LedgerTotals {
+  entries: number;
+  given: LedgerSum;
+  received: LedgerSum;
+  local: LedgerSum;
+}
+
+/** api.LedgerChoices: GET /api/ledger/choices */
+export interface LedgerChoices {
+  models: string[];
+  peers: string[];
 }
 
 /** ledger.Problem */
@@ -431,7 +458,7 @@ export interface LedgerReport {
   problems: LedgerProblem[] | null;
 }
 
-/** api.LedgerVerify: GET /api/ledger/verify */
+/** api.LedgerVerify: GET /api/ledger/verify and /api/ledger/{seq}/verify */
 export interface VerifyResponse {
   ok: boolean;
   report: LedgerReport;
