@@ -13,11 +13,11 @@ import (
 	"testing"
 )
 
-// models are the two models the entries of fillModels alternate between; they share no first
-// digit, and modelB starts with modelA's first digit's neighbour so a sloppy prefix range shows.
+// models are the two models the entries of fillModels alternate between. They share their first
+// digit, and modelB has an "f" right after the prefix "a2", the edge of a prefix's range.
 const (
 	modelA = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
-	modelB = "a2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+	modelB = "a2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2"
 )
 
 // fillModels appends n entries of rotating kinds, the model alternating between modelA and
@@ -70,6 +70,7 @@ func TestFilterModelDatesCountTotals(t *testing.T) {
 		{"model exact", Filter{Model: modelB}, keep(all, func(e Entry) bool { return e.ModelSHA256 == modelB })},
 		{"model prefix, upper case", Filter{Model: "A1A1"}, keep(all, func(e Entry) bool { return e.ModelSHA256 == modelA })},
 		{"model prefix of both", Filter{Model: "a"}, all},
+		{"model prefix followed by f", Filter{Model: "a2"}, keep(all, func(e Entry) bool { return e.ModelSHA256 == modelB })},
 		{"model prefix of none", Filter{Model: "a3"}, nil},
 		{"from", Filter{Since: from}, all[4:]},
 		{"to is exclusive", Filter{Until: to}, all[:12]},
