@@ -68,7 +68,10 @@ type Options struct {
 	Version string
 	// Memory serves chats that opt in to memory (nil: such chats are refused).
 	Memory Memory
-	Log    *slog.Logger // nil: none
+	// Conversations saves the chats that name a conversation (aria.conversation) and are not
+	// private (nil: none is saved).
+	Conversations *Conversations
+	Log           *slog.Logger // nil: none
 }
 
 func (h *Handler) log() *slog.Logger {

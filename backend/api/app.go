@@ -162,7 +162,11 @@ func (a *App) removeModel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.Models.Remove(name); err != nil {
-		WriteError(w, http.StatusNotFound, "model_not_found", "name", err.Error())
+		if errors.Is(err, library.ErrByPath) {
+			WriteError(w, http.StatusConflict, "model_by_path", "name", err.Error())
+		} else {
+			WriteError(w, http.StatusNotFound, "model_not_found", "name", err.Error())
+		}
 		return
 	}
 	WriteJSON(w, http.StatusOK, NameAnswer{Name: name})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aria-node/aria/backend/memory/convo"
 	"github.com/aria-node/aria/inference/chat"
 )
 
@@ -55,9 +56,11 @@ type FiredIntention struct {
 // ariaRequest is ARIA's extension of a chat request ("aria").
 type ariaRequest struct {
 	// Memory: assemble the context from what the node remembers, and keep the turn.
-	Memory       bool   `json:"memory"`
+	Memory bool `json:"memory"`
+	// Conversation names the chat: its memory's scope, and the saved conversation that becomes
+	// the request's messages plus the answer (backend/memory/convo), memory on or off.
 	Conversation string `json:"conversation"`
-	// Private: read memory, write none.
+	// Private: read memory, write none, and save no conversation.
 	Private bool `json:"private"`
 	// Peers lets a memory chat run on peers (the route's choice); by default it runs here, so
 	// that what is remembered never leaves the node.
@@ -65,17 +68,26 @@ type ariaRequest struct {
 }
 
 // maxConversationID bounds a conversation's name.
-const maxConversationID = 128
+const maxConversationID = convo.MaxID
 
+// validate checks the extension: a memory chat names its conversation, and a conversation's
+// name is one the chat history can keep (convo.CheckID).
 func (a *ariaRequest) validate() error {
-	if a == nil || !a.Memory {
+	if a == nil {
 		return nil
 	}
-	if a.Conversation == "" {
+	if a.Memory && a.Conversation == "" {
 		return bad("aria.conversation", "aria.conversation must name the conversation when aria.memory is on")
+	}
+	if a.Conversation == "" {
+		return nil
 	}
 	if len(a.Conversation) > maxConversationID {
 		return bad("aria.conversation", "aria.conversation is longer than %d bytes", maxConversationID)
+	}
+	var fe *convo.FieldError
+	if err := convo.CheckID(a.Conversation); errors.As(err, &fe) {
+		return bad("aria.conversation", "aria.conversation %s", fe.Msg)
 	}
 	return nil
 }

@@ -369,6 +369,14 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 	if err == nil && p.Aria != nil && p.Aria.Memory && object != "chat.completion" {
 		err = bad("aria.memory", "aria.memory works with chat completions only")
 	}
+	if err == nil && p.Aria != nil && p.Aria.Conversation != "" && object != "chat.completion" {
+		err = bad("aria.conversation", "aria.conversation works with chat completions only")
+	}
+	// history is the conversation to save, as the client sent it (memory may add to what runs).
+	history, saving := []ConversationMessage(nil), false
+	if err == nil {
+		history, saving, err = h.saved(p.Aria, req.Messages)
+	}
 	var info scheduler.ModelInfo
 	if err == nil {
 		info, err = h.resolveModel(ctx, p.Model)
@@ -412,15 +420,36 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 			}
 		}
 	}
+	// save saves the conversation with the answer, or the part of it the client had when it
+	// stopped; before the answer ends, so that an answer the client has is saved. A failure to
+	// save does not take the answer away.
+	save := func(text string, stopped bool) {
+		if !saving {
+			return
+		}
+		msgs := append(history, ConversationMessage{Role: "assistant", Content: text, Stopped: stopped, Model: info.ID, Memory: memory})
+		if err := h.o.Conversations.saveChat(context.WithoutCancel(ctx), p.Aria.Conversation, msgs); err != nil {
+			h.log().Error("the conversation was not saved", "conversation", p.Aria.Conversation, "err", err)
+		}
+	}
+	// sent is the answer's text as far as it went out: what a stopped answer keeps.
+	var sent strings.Builder
 	if !p.Stream {
-		res, err := h.o.Backend.Generate(ctx, id, req, nil)
+		var collect func(inference.Token) error
+		if saving {
+			collect = func(t inference.Token) error { sent.WriteString(t.Text); return nil }
+		}
+		res, err := h.o.Backend.Generate(ctx, id, req, collect)
 		if err != nil {
 			if ctx.Err() == nil {
 				h.fail(w, err)
+			} else {
+				save(sent.String(), true) // the client left: keep what was made
 			}
 			return
 		}
 		keep(res)
+		save(res.Text, false)
 		if chatAPI {
 			WriteJSON(w, http.StatusOK, ChatCompletion{ID: id, Object: object, Created: created, Model: info.ID,
 				Choices: []ChatChoice{{FinishReason: res.FinishReason, Message: ChatMessage{Role: "assistant", Content: res.Text}}},
@@ -471,21 +500,29 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 			return nil // a partial character or a possible stop string: nothing to show yet
 		}
 		e := send(&piece{text: t.Text, first: first}, nil, nil)
+		if e == nil {
+			sent.WriteString(t.Text)
+		}
 		first = false
 		return e
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return // the client left; its generation was cancelled
+			save(sent.String(), true) // the client stopped the stream: keep the partial answer
+			return                    // its generation was cancelled
 		}
 		if !sse.started {
 			h.fail(w, err)
 			return
 		}
+		// Cut off mid-stream (the client gone before the server noticed, or the route failed):
+		// the conversation keeps what the client was shown.
+		save(sent.String(), true)
 		_ = sse.send(ErrorBody{Error: ErrorObject{Message: err.Error(), Type: typeServer}})
 		return
 	}
 	keep(res)
+	save(res.Text, false)
 	if first {
 		_ = send(&piece{first: true}, nil, nil)
 	}
@@ -501,6 +538,24 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *params, req inf
 		_ = send(nil, &a, &u)
 	}
 	sse.done()
+}
+
+// saved is the history a chat saves as its conversation (saving false: none, for a chat that
+// names no conversation, a private one, or a node that keeps no history). A saved conversation
+// holds system, user and assistant messages only.
+func (h *Handler) saved(a *ariaRequest, msgs []chat.Message) ([]ConversationMessage, bool, error) {
+	if a == nil || a.Conversation == "" || a.Private || h.o.Conversations == nil {
+		return nil, false, nil
+	}
+	out := make([]ConversationMessage, len(msgs), len(msgs)+1)
+	for i, m := range msgs {
+		if m.Role != "system" && m.Role != "user" && m.Role != "assistant" {
+			return nil, false, bad(fmt.Sprintf("messages[%d].role", i),
+				"messages[%d].role %q cannot be saved in a conversation (system, user and assistant can): send it without aria.conversation", i, m.Role)
+		}
+		out[i] = ConversationMessage{Role: m.Role, Content: m.Content}
+	}
+	return out, true, nil
 }
 
 // extra is the "aria" object: speeds from the engine, energy from the meter when there is one.

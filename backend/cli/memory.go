@@ -19,6 +19,7 @@ import (
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/chatmem"
 	"github.com/aria-node/aria/backend/memory/consolidate"
+	"github.com/aria-node/aria/backend/memory/convo"
 	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/backend/node"
 )
@@ -75,6 +76,11 @@ func (m *memoryEnv) open(ctx context.Context, create bool) (*memory.Store, func(
 			st.Close()
 			return nil, nil, fmt.Errorf("intentions: %w", err)
 		}
+		// And the conversations by theirs.
+		if _, err := convo.Open(ctx, st.DB(), clock, st.Sealer()); err != nil {
+			st.Close()
+			return nil, nil, fmt.Errorf("conversations: %w", err)
+		}
 	}
 	return st, clock, nil
 }
@@ -85,7 +91,7 @@ func (m *memoryEnv) encryptCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "encrypt --with keychain|passphrase",
 		Short: "Encrypt memory.db at rest: texts and vectors sealed, the full-text index kept in memory",
-		Long: `Seals every memory, chat turn, reminder and vector of memory.db (XChaCha20-Poly1305) under a
+		Long: `Seals every memory, chat turn, reminder, conversation and vector of memory.db (XChaCha20-Poly1305) under a
 key kept in the OS keychain, or derived with Argon2id from the passphrase in $` + PassphraseEnv + `.
 Afterwards every command and aria serve need that key; there is no way back but export and import.`,
 		Args: maxArgs(0),

@@ -57,7 +57,7 @@ type Entry struct {
 	Synthetic bool   `json:"synthetic,omitempty"`
 }
 
-// Local is a model file in the models directory.
+// Local is a model file in the models directory, or one given by path.
 type Local struct {
 	Name        string `json:"name"` // file name without .gguf
 	File        string `json:"file"`
@@ -65,6 +65,9 @@ type Local struct {
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256,omitempty"`
 	CatalogueID string `json:"catalogue_id,omitempty"`
+	// ByPath: a file outside the models directory that the node was given by path (serve
+	// --model FILE). It is listed and loadable by name while the node runs, and never deleted.
+	ByPath bool `json:"by_path,omitempty"`
 }
 
 // Errors callers branch on.
@@ -75,6 +78,9 @@ var (
 	ErrNoSpace    = errors.New("not enough disk space")
 	ErrExists     = errors.New("a model with this name already exists")
 	ErrTooLarge   = errors.New("the server sent more than announced")
+	// ErrByPath refuses to delete a file given by path: it is the user's, outside the models
+	// directory.
+	ErrByPath = errors.New("the model was given by path: ARIA deletes only files in its models directory")
 )
 
 // Manager manages one models directory. It is safe for concurrent use.
@@ -88,11 +94,18 @@ type Manager struct {
 	catalogue []Entry
 	mu        sync.Mutex
 	busy      map[string]bool
+	byPath    []string // absolute paths of the files given by path (AddPath), under mu
 }
 
 // New returns a manager for dir, creating it.
 func New(dir string) (*Manager, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("models directory: %w", err)
+	}
+	// Absolute, as the scheduler's paths are: a listed file is the loaded one when the paths
+	// are equal.
+	dir, err := filepath.Abs(dir)
+	if err != nil {
 		return nil, fmt.Errorf("models directory: %w", err)
 	}
 	var cat []Entry
@@ -119,8 +132,27 @@ func (m *Manager) Entry(id string) (Entry, error) {
 	return Entry{}, fmt.Errorf("%w: %q", ErrUnknown, id)
 }
 
-// List returns the complete model files of the directory (never a partial download).
+// List returns the complete model files of the directory (never a partial download), by name,
+// then the files given by path (AddPath) that still exist.
 func (m *Manager) List() []Local {
+	out := m.dirList()
+	m.mu.Lock()
+	paths := append([]string(nil), m.byPath...)
+	m.mu.Unlock()
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		l := m.describe(p, info.Size())
+		l.ByPath = true
+		out = append(out, l)
+	}
+	return out
+}
+
+// dirList lists the model files of the directory, by name.
+func (m *Manager) dirList() []Local {
 	ents, err := os.ReadDir(m.Dir)
 	if err != nil {
 		return nil
@@ -134,37 +166,81 @@ func (m *Manager) List() []Local {
 		if err != nil {
 			continue
 		}
-		l := Local{Name: strings.TrimSuffix(e.Name(), ".gguf"), File: e.Name(), Path: filepath.Join(m.Dir, e.Name()), Size: info.Size()}
-		l.SHA256, _ = ReadSum(l.Path)
-		for _, c := range m.catalogue {
-			if c.File == e.Name() {
-				l.CatalogueID = c.ID
-			}
-		}
-		out = append(out, l)
+		out = append(out, m.describe(filepath.Join(m.Dir, e.Name()), info.Size()))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// Path returns the path of a local model by name.
-func (m *Manager) Path(name string) (string, error) {
-	for _, l := range m.List() {
-		if l.Name == name {
-			return l.Path, nil
+// describe is the entry of the model file at path.
+func (m *Manager) describe(path string, size int64) Local {
+	file := filepath.Base(path)
+	l := Local{Name: strings.TrimSuffix(file, ".gguf"), File: file, Path: path, Size: size}
+	l.SHA256, _ = ReadSum(l.Path)
+	for _, c := range m.catalogue {
+		if c.File == file {
+			l.CatalogueID = c.ID
 		}
 	}
-	return "", fmt.Errorf("no local model named %q", name)
+	return l
 }
 
-// Remove deletes a local model.
+// AddPath lists a model file given by path (serve --model FILE) beside the directory's, for as
+// long as this Manager lives, so that the app shows it and can load it again by name. A file
+// inside the directory is listed already and is not added.
+func (m *Manager) AddPath(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("model %s: not a file", path)
+	}
+	if filepath.Dir(abs) == m.Dir {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.byPath {
+		if p == abs {
+			return nil
+		}
+	}
+	m.byPath = append(m.byPath, abs)
+	return nil
+}
+
+// lookup finds a local model by name: the directory's first, then one given by path.
+func (m *Manager) lookup(name string) (Local, error) {
+	for _, l := range m.List() {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	return Local{}, fmt.Errorf("no local model named %q", name)
+}
+
+// Path returns the path of a local model by name.
+func (m *Manager) Path(name string) (string, error) {
+	l, err := m.lookup(name)
+	return l.Path, err
+}
+
+// Remove deletes a local model of the directory; a file given by path is refused (ErrByPath).
 func (m *Manager) Remove(name string) error {
-	p, err := m.Path(name)
+	l, err := m.lookup(name)
 	if err != nil {
 		return err
 	}
-	os.Remove(p + sumSuffix)
-	return os.Remove(p)
+	if l.ByPath {
+		return fmt.Errorf("%s: %w", name, ErrByPath)
+	}
+	os.Remove(l.Path + sumSuffix)
+	return os.Remove(l.Path)
 }
 
 func (m *Manager) claim(key string) (release func(), err error) {
@@ -227,7 +303,7 @@ func checkGGUF(path string) error {
 func (m *Manager) Newest() string {
 	var best string
 	var bestT time.Time
-	for _, l := range m.List() {
+	for _, l := range m.dirList() {
 		if st, err := os.Stat(l.Path); err == nil && st.ModTime().After(bestT) {
 			best, bestT = l.Path, st.ModTime()
 		}

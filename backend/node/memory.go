@@ -16,6 +16,7 @@ import (
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/memory"
 	"github.com/aria-node/aria/backend/memory/chatmem"
+	"github.com/aria-node/aria/backend/memory/convo"
 	"github.com/aria-node/aria/backend/memory/prospect"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/scheduler"
@@ -25,11 +26,13 @@ import (
 // MemoryFile is the memory's file in the data directory.
 const MemoryFile = "memory.db"
 
-// mind is the node's memory: the store, the intentions, and the service around chat turns.
+// mind is the node's memory: the store, the intentions, the service around chat turns, and the
+// chat history.
 type mind struct {
 	store *memory.Store
 	book  *prospect.Book
 	chat  *chatmem.Service
+	convo *convo.Store
 }
 
 // openMemory opens memory.db beside the ledger.
@@ -48,7 +51,12 @@ func openMemory(ctx context.Context, dir string, sched *scheduler.Scheduler, o m
 		st.Close()
 		return nil, err
 	}
-	return &mind{store: st, book: book, chat: svc}, nil
+	history, err := convo.Open(ctx, st.DB(), o.Clock, st.Sealer())
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &mind{store: st, book: book, chat: svc, convo: history}, nil
 }
 
 // Turn implements api.Memory.

@@ -172,6 +172,11 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		if _, err = n.sched.Load(ctx, p); err != nil {
 			return n, err
 		}
+		// A file outside the models directory is listed too: the app's model picker and
+		// Models page show the loaded model, and it can be loaded again by name.
+		if err = n.models.AddPath(p); err != nil {
+			return n, err
+		}
 	} else if p = n.models.Newest(); p != "" {
 		if _, lerr := n.sched.Load(ctx, p); lerr != nil {
 			cfg.Log.Warn("could not load the newest local model", "path", p, "err", lerr)
@@ -246,10 +251,14 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	for p, h := range (&api.Intentions{Book: n.mind.book, Clock: clock}).Mounts() {
 		mounts[p] = h
 	}
+	conversations := &api.Conversations{Store: n.mind.convo, Publish: n.bus.Publish}
+	for p, h := range conversations.Mounts() {
+		mounts[p] = h
+	}
 	mounts["POST /v1/embeddings"] = &n.emb
 	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
-		Mounts: mounts, Meter: n.meter, Address: n.url, Memory: n.mind, Log: cfg.Log})
+		Mounts: mounts, Meter: n.meter, Address: n.url, Memory: n.mind, Conversations: conversations, Log: cfg.Log})
 	n.http = api.NewServer(h, ln)
 
 	sup := suture.New("node", suture.Spec{EventHook: func(e suture.Event) { cfg.Log.Warn("service", "event", e.String()) }})

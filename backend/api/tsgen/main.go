@@ -31,6 +31,7 @@ import (
 	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/library"
+	"github.com/aria-node/aria/backend/memory/convo"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/p2p"
 	"github.com/aria-node/aria/backend/pipeline"
@@ -110,6 +111,11 @@ var contract = []named{
 	{"LedgerReport", t[ledger.Report](), ""},
 	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify and /api/ledger/{seq}/verify"},
 	{"MemoryStatus", t[api.MemoryStatus](), "GET /api/memory/status"},
+	{"ConversationSummary", t[api.ConversationSummary](), `a conversation in GET /api/conversations; PATCH /api/conversations/{id}; the "conversation" event`},
+	{"ConversationList", t[api.ConversationList](), "GET /api/conversations"},
+	{"ConversationMessage", t[api.ConversationMessage](), "a message of a saved conversation"},
+	{"Conversation", t[api.Conversation](), "GET /api/conversations/{id}; the body and answer of POST /api/conversations; the JSON export"},
+	{"ConversationPatch", t[api.ConversationPatch](), "the body of PATCH /api/conversations/{id}"},
 
 	// events (GET /api/events)
 	{"TokenEvent", t[events.Token](), ""},
@@ -122,6 +128,7 @@ var contract = []named{
 	{"LedgerEvent", t[events.Ledger](), ""},
 	{"LiarEvent", t[events.Liar](), ""},
 	{"MemoryReembedEvent", t[events.Reembed](), `the memory's re-embedding after a model change; GET /api/memory/status's "reembed"`},
+	{"ConversationDeletedEvent", t[api.ConversationDeleted](), "a conversation was deleted"},
 }
 
 // eventMap is the payload of each event type (EventMap in the generated file).
@@ -141,6 +148,8 @@ var eventMap = []struct {
 	{events.TypeLedger, t[events.Ledger]()},
 	{events.TypeLiar, t[events.Liar]()},
 	{events.TypeReembed, t[events.Reembed]()},
+	{api.EventConversation, t[api.ConversationSummary]()},
+	{api.EventConversationDeleted, t[api.ConversationDeleted]()},
 }
 
 // enum is a union of string values: of a named Go string type, or of a field's values.
@@ -157,6 +166,7 @@ var enums = []enum{
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 	{"ReembedState", nil, []string{events.ReembedRunning, events.ReembedDone, events.ReembedStopped}},
+	{"ConversationRole", nil, []string{convo.RoleSystem, convo.RoleUser, convo.RoleAssistant}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -167,6 +177,7 @@ var fieldTypes = map[string]string{
 	"LedgerEvent.kind":           "LedgerKind",
 	"TokenRateEvent.energy_kind": "EnergyKind",
 	"MemoryReembedEvent.state":   "ReembedState",
+	"ConversationMessage.role":   "ConversationRole",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").
@@ -182,6 +193,8 @@ var nonNull = map[string]bool{
 	"LedgerList.entries":          true,
 	"LedgerChoices.models":        true,
 	"LedgerChoices.peers":         true,
+	"ConversationList.data":       true,
+	"Conversation.messages":       true,
 }
 
 type gen struct {

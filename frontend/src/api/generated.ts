@@ -12,6 +12,8 @@ export type Route = 'local' | 'remote' | 'pipeline';
 
 export type ReembedState = 'running' | 'done' | 'stopped';
 
+export type ConversationRole = 'system' | 'user' | 'assistant';
+
 /** api.Model: GET /v1/models/{id}; an entry of GET /v1/models */
 export interface Model {
   id: string;
@@ -228,6 +230,7 @@ export interface LocalModel {
   size: number;
   sha256?: string;
   catalogue_id?: string;
+  by_path?: boolean;
   loaded: boolean;
 }
 
@@ -238,6 +241,7 @@ export interface ModelFile {
   size: number;
   sha256?: string;
   catalogue_id?: string;
+  by_path?: boolean;
 }
 
 /** library.Progress: a download or an import; the "download" event */
@@ -473,6 +477,45 @@ export interface MemoryStatus {
   encrypted: boolean;
 }
 
+/** api.ConversationSummary: a conversation in GET /api/conversations; PATCH /api/conversations/{id}; the "conversation" event */
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  created: string;
+  updated: string;
+  messages: number;
+  preview: string;
+}
+
+/** api.ConversationList: GET /api/conversations */
+export interface ConversationList {
+  data: ConversationSummary[];
+  total: number;
+}
+
+/** api.ConversationMessage: a message of a saved conversation */
+export interface ConversationMessage {
+  role: ConversationRole;
+  content: string;
+  stopped?: boolean;
+  model?: string;
+  memory?: MemoryReport;
+}
+
+/** api.Conversation: GET /api/conversations/{id}; the body and answer of POST /api/conversations; the JSON export */
+export interface Conversation {
+  id: string;
+  title: string;
+  created: string;
+  updated: string;
+  messages: ConversationMessage[];
+}
+
+/** api.ConversationPatch: the body of PATCH /api/conversations/{id} */
+export interface ConversationPatch {
+  title: string;
+}
+
 /** events.Token */
 export interface TokenEvent {
   id: string;
@@ -566,6 +609,11 @@ export interface MemoryReembedEvent {
   total: number;
 }
 
+/** api.ConversationDeleted: a conversation was deleted */
+export interface ConversationDeletedEvent {
+  id: string;
+}
+
 /** The payload of each event type of GET /api/events. */
 export interface EventMap {
   token: TokenEvent;
@@ -580,4 +628,6 @@ export interface EventMap {
   ledger: LedgerEvent;
   liar: LiarEvent;
   memory_reembed: MemoryReembedEvent;
+  conversation: ConversationSummary;
+  conversation_deleted: ConversationDeletedEvent;
 }
