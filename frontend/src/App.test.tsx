@@ -93,6 +93,17 @@ describe('App navigation', () => {
   });
 });
 
+describe('App without a status', () => {
+  it('says what went wrong and still opens the pages', async () => {
+    const { client } = fakeApp(true);
+    client.status = () => Promise.reject(new Error('the node is not answering'));
+    render(<App client={client} />);
+    expect((await screen.findByRole('alert')).textContent).toBe('the node is not answering');
+    fireEvent.click(navButton('activity'));
+    expect(screen.getByTestId('activity-page')).toBeTruthy();
+  });
+});
+
 describe('App first run', () => {
   it('opens the setup on a node with no model, and skipping it records it and leaves a way to a model', async () => {
     const { client } = fakeApp(false);
@@ -179,7 +190,7 @@ describe('App shortcuts', () => {
     expect(document.activeElement).toBe(q);
     fireEvent.click(navButton('activity'));
     await key('k', { ctrlKey: true });
-    expect(screen.getByTestId('shell-announce').textContent).toBe('There is no search box on this page.');
+    expect(screen.getByTestId('shell-announce').textContent).toBe('There is no search box on this page or in the chat.');
   });
 
   it('Escape stops the answer being written; Ctrl+Shift+O from another page starts a new chat', async () => {

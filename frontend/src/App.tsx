@@ -164,7 +164,7 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
     if (!c) return;
     pending.current = null;
     if (!inPage(c)) {
-      if (c === 'search') setAnnounce('There is no search box on this page.');
+      if (c === 'search') setAnnounce('There is no search box on this page or in the chat.');
       else if (c === 'new-chat') setAnnounce('Load a model to start a chat.');
     }
   }, [page, tick, inPage]);
@@ -295,7 +295,8 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
           {setup === 'open' && (
             <Welcome client={client} models={models} loaded={current} onChanged={() => void refresh()} onDone={endSetup} />
           )}
-          {setup === 'closed' && content()}
+          {/* A node that does not answer its status still has pages that may (and the error above). */}
+          {(setup === 'closed' || (setup === 'unknown' && error !== null)) && content()}
         </main>
         <p className="sr-only" aria-live="polite" data-testid="shell-announce">{announce}</p>
         <StatusBar status={status} url={client.url} />
