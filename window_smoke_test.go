@@ -201,12 +201,13 @@ func TestWindowUnderXvfb(t *testing.T) {
 
 // ariaApp is a running desktop binary.
 type ariaApp struct {
-	cmd  *exec.Cmd
-	url  string
-	port int
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	done chan error
+	cmd    *exec.Cmd
+	url    string
+	port   int
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	exited chan struct{} // closed when the process has ended, with err
+	err    error
 }
 
 func (a *ariaApp) log() string {
@@ -218,7 +219,7 @@ func (a *ariaApp) log() string {
 // launch starts the binary without arguments, as a double click does, and waits for its node.
 func launch(t *testing.T, bin, data string) *ariaApp {
 	t.Helper()
-	a := &ariaApp{cmd: exec.Command(bin), done: make(chan error, 1)}
+	a := &ariaApp{cmd: exec.Command(bin), exited: make(chan struct{})}
 	a.cmd.Env = append(os.Environ(), "ARIA_DATA_DIR="+data)
 	pr, pw := io.Pipe()
 	a.cmd.Stderr = pw
@@ -238,19 +239,19 @@ func launch(t *testing.T, bin, data string) *ariaApp {
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { err := a.cmd.Wait(); pw.Close(); a.done <- err }()
+	go func() { a.err = a.cmd.Wait(); pw.Close(); close(a.exited) }()
 	t.Cleanup(func() {
 		select {
-		case <-a.done:
+		case <-a.exited:
 		default:
 			_ = a.cmd.Process.Kill()
-			<-a.done
+			<-a.exited
 		}
 	})
 	select {
 	case a.url = <-urls:
-	case err := <-a.done:
-		t.Fatalf("aria exited early (%v):\n%s", err, a.log())
+	case <-a.exited:
+		t.Fatalf("aria exited early (%v):\n%s", a.err, a.log())
 	case <-time.After(60 * time.Second):
 		t.Fatalf("no node within 60 s:\n%s", a.log())
 	}
@@ -267,17 +268,17 @@ func launch(t *testing.T, bin, data string) *ariaApp {
 func (a *ariaApp) waitExit(t *testing.T, d time.Duration) {
 	t.Helper()
 	select {
-	case err := <-a.done:
-		a.done <- err // for the cleanup
-		if err != nil {
-			t.Fatalf("aria exited with %v:\n%s", err, a.log())
+	case <-a.exited:
+		if a.err != nil {
+			t.Fatalf("aria exited with %v:\n%s", a.err, a.log())
 		}
 	case <-time.After(d):
 		t.Fatalf("aria still runs after %v:\n%s", d, a.log())
 	}
 }
 
-// eventually polls cond until it holds, failing with its last note and the app's log after d.
+// eventually polls cond until it holds, failing with its last note and the app's log after d
+// or as soon as the app has ended.
 func eventually(t *testing.T, a *ariaApp, d time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
 	var note string
@@ -285,6 +286,11 @@ func eventually(t *testing.T, a *ariaApp, d time.Duration, what string, cond fun
 		var ok bool
 		if ok, note = cond(); ok {
 			return
+		}
+		select {
+		case <-a.exited:
+			t.Fatalf("%s: aria exited (%v) (%s)\n%s", what, a.err, note, a.log())
+		default:
 		}
 	}
 	t.Fatalf("%s: not within %v (%s)\n%s", what, d, note, a.log())
