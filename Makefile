@@ -11,9 +11,10 @@ FUZZTIME   ?= 15s
 export CGO_ENABLED := 0
 
 # Debian/Ubuntu packages: the desktop window (Wails v2 on WebKitGTK 4.1), and the tests (QEMU for
-# the arm64 kernels, Chromium for the browser end-to-end test, Xvfb for the window smoke test).
+# the arm64 kernels, Chromium for the browser end-to-end test, Xvfb and ImageMagick for the window
+# smoke test).
 APT_GUI    := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-APT_TEST   := qemu-user chromium xvfb xauth dbus-x11 x11-utils curl python3 gnome-keyring
+APT_TEST   := qemu-user chromium xvfb xauth dbus-x11 x11-utils imagemagick curl python3 gnome-keyring
 GUI_TAGS   := desktop,production,webkit2_41
 NPM        ?= npm
 # playwright-core drives Debian's /usr/bin/chromium: never let npm fetch a browser.
@@ -162,9 +163,11 @@ test-frontend: frontend
 test-e2e: build deps-test
 	cd frontend && ARIA_BIN=$(abspath $(BIN)) $(NPM) run e2e
 
-## test-window: the desktop binary opens its window on a virtual display and serves the page.
+## test-window: the desktop binary on a virtual display, with the test as the desktop's tray (a
+## StatusNotifier watcher on a private session bus): the window shows the page, the tray's menu
+## and the API agree on the contribution policy, a second launch shows the first window.
 test-window: build deps-test
-	ARIA_BIN=$(abspath $(BIN)) ./.ci/window-smoke
+	GO=$(GO) ARIA_BIN=$(abspath $(BIN)) ./.ci/window-smoke
 
 clean:
 	rm -rf bin frontend/dist/assets frontend/dist/index.html

@@ -1,43 +1,93 @@
-//go:build desktop && cgo
+//go:build desktop && (cgo || windows)
 
 package main
 
+//go:generate go run ./build/trayicons
+
 import (
+	"context"
 	_ "embed"
-	"encoding/binary"
 	"log/slog"
 	"runtime"
 	"sync"
+	"time"
 
 	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
 )
 
-// trayIcon is the app's icon as PNG, which systray takes on Linux and macOS.
-//
-//go:embed build/appicon.png
-var trayIcon []byte
+// The state icons, drawn by build/trayicons: PNG for the StatusNotifier of Linux desktops and
+// for macOS, ICO for Windows, whose systray loads only .ico files.
+var (
+	//go:embed build/tray-idle.png
+	trayIdlePNG []byte
+	//go:embed build/tray-contributing.png
+	trayContributingPNG []byte
+	//go:embed build/tray-serving.png
+	trayServingPNG []byte
+	//go:embed build/tray-error.png
+	trayErrorPNG []byte
+	//go:embed build/tray-idle.ico
+	trayIdleICO []byte
+	//go:embed build/tray-contributing.ico
+	trayContributingICO []byte
+	//go:embed build/tray-serving.ico
+	trayServingICO []byte
+	//go:embed build/tray-error.ico
+	trayErrorICO []byte
+)
 
-// trayHooks are what the tray menu does; the window wires them to the node and to Wails.
-type trayHooks struct {
-	Contributing    func() bool      // is "Contribute to the network" on
-	SetContributing func(bool) error // the user toggled it
-	Show            func()           // "Open ARIA"
-	Quit            func()           // "Quit"
+// trayIcon is the icon of a state in the format this system's tray reads.
+func trayIcon(s trayState) []byte {
+	win := runtime.GOOS == "windows"
+	pick := func(png, ico []byte) []byte {
+		if win {
+			return ico
+		}
+		return png
+	}
+	switch s {
+	case trayContributing:
+		return pick(trayContributingPNG, trayContributingICO)
+	case trayServing:
+		return pick(trayServingPNG, trayServingICO)
+	case trayError:
+		return pick(trayErrorPNG, trayErrorICO)
+	}
+	return pick(trayIdlePNG, trayIdleICO)
 }
 
-// startTray puts ARIA's icon and menu in the notification area and returns the function that
-// removes it (call it once the window has closed). Without a tray the app goes on without one.
-func startTray(h trayHooks) (stop func()) {
-	done := make(chan struct{})
-	onReady := func() { trayMenu(h, done) }
+// trayHooks are what the tray does to the window.
+type trayHooks struct {
+	Show func() // "Open ARIA"
+	Quit func() // "Quit"
+}
+
+// tray is ARIA's icon and menu in the notification area.
+type tray struct {
+	started bool // the icon was put up (a tray may still be missing to show it: available says)
+	stop    func()
+}
+
+// startTray puts ARIA's icon and menu in the notification area. Call it before wails.Run, on
+// the main goroutine: macOS needs the tray started on the main thread before the window's
+// loop. Without a tray the app goes on without one.
+func startTray(n trayNode, h trayHooks) *tray {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &trayModel{node: n, now: time.Now}
+	onReady := func() { trayMenu(ctx, m, h) }
+	t := &tray{started: true}
 	var end func()
 	switch runtime.GOOS {
 	case "darwin":
-		// The tray must start on the main thread before wails.Run there, or it crashes (a
-		// Wails v2 limitation); not done yet.
-		slog.Info("tray: not available on macOS yet")
-		return func() {}
+		// Wails locks the main goroutine to the main thread (its init), and its loop is not
+		// running yet: start() creates the status item here, and the menu built by onReady
+		// (on another goroutine) reaches the main thread once wails.Run runs its loop.
+		start, _ := systray.RunWithExternalLoop(onReady, nil)
+		start()
+		// Its end() stops the application's loop, which is Wails' to stop: the icon goes with
+		// the process.
+		end = func() {}
 	case "windows":
 		// The tray's hidden window and its message loop must share one OS thread.
 		go func() {
@@ -49,92 +99,173 @@ func startTray(h trayHooks) (stop func()) {
 		// Without a session bus systray would fail here and crash on exit.
 		if _, err := dbus.SessionBus(); err != nil {
 			slog.Info("tray: no D-Bus session bus, so no tray icon", "err", err)
-			return func() {}
+			cancel()
+			return &tray{stop: func() {}}
 		}
 		var start func()
 		start, end = systray.RunWithExternalLoop(onReady, nil)
 		start() // logs one line if no StatusNotifier host is running; registers when one appears
 	}
 	var once sync.Once
-	return func() {
+	t.stop = func() {
 		once.Do(func() {
-			close(done)
+			cancel()
 			end()
 		})
 	}
+	return t
 }
 
-// trayHost reports whether a tray will show the icon, so that closing the window may hide it
-// rather than quit: without a tray a hidden window could never come back.
-func trayHost() bool {
+// available says whether a tray shows ARIA's icon now, and if not, why: without one, closing
+// the window must quit, as a hidden window could never come back.
+func (t *tray) available() (bool, string) {
+	if !t.started {
+		return false, "no D-Bus session bus, so no tray icon"
+	}
 	switch runtime.GOOS {
-	case "windows":
-		return true
-	case "darwin":
-		return false
+	case "windows", "darwin":
+		return true, ""
 	}
-	conn, err := dbus.SessionBus()
-	if err != nil {
-		return false
-	}
-	var has bool
-	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-	return err == nil && has
+	return statusNotifierHost()
 }
 
-// trayMenu builds the menu and serves its clicks until done is closed.
-func trayMenu(h trayHooks, done <-chan struct{}) {
-	if runtime.GOOS == "windows" {
-		systray.SetIcon(icoOfPNG(trayIcon))
-	} else {
-		systray.SetIcon(trayIcon)
+// statusNotifierHost says whether a StatusNotifier host (a panel that shows tray items) runs on
+// the session bus. A private connection: systray owns the shared one and closes it on exit.
+func statusNotifierHost() (bool, string) {
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		return false, "no D-Bus session bus"
 	}
-	systray.SetTitle("ARIA")
-	systray.SetTooltip("ARIA")
-	contribute := systray.AddMenuItemCheckbox("Contribute to the network",
-		"Lend this computer's idle CPU to other ARIA users", h.Contributing())
-	systray.AddSeparator()
+	defer conn.Close()
+	const watcher = "org.kde.StatusNotifierWatcher"
+	var has bool
+	if err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, watcher).Store(&has); err != nil || !has {
+		return false, "this desktop shows no tray icons (no StatusNotifier watcher; on GNOME, the AppIndicator extension adds one)"
+	}
+	v, err := conn.Object(watcher, "/StatusNotifierWatcher").GetProperty(watcher + ".IsStatusNotifierHostRegistered")
+	if host, ok := v.Value().(bool); err == nil && ok && !host {
+		return false, "this desktop shows no tray icons (a StatusNotifier watcher runs, but no panel shows its items)"
+	}
+	return true, ""
+}
+
+// trayMenu builds the menu and runs it until ctx ends: it follows the node's events, so that
+// a change made in the window or through the API shows here too, and carries out the clicks.
+func trayMenu(ctx context.Context, m *trayModel, h trayHooks) {
+	sub := m.subscribe(ctx) // before the first view, so that no change falls between
+	v := m.view()
+	systray.SetIcon(trayIcon(v.State))
+	if runtime.GOOS != "darwin" { // macOS would print the title beside the icon
+		systray.SetTitle("ARIA")
+	}
+	systray.SetTooltip(v.Tooltip)
 	open := systray.AddMenuItem("Open ARIA", "Show the ARIA window")
+	systray.AddSeparator()
+	contribute := systray.AddMenuItemCheckbox("Contribute to the network",
+		"Lend this computer's idle CPU to other ARIA users", v.Contribute)
+	pauseHour := systray.AddMenuItem("Pause for 1 hour", "Lend no CPU for an hour")
+	pauseTomorrow := systray.AddMenuItem("Pause until tomorrow", "Lend no CPU until midnight")
+	paused := systray.AddMenuItem("Paused", "Contribution is paused")
+	paused.Disable()
+	resume := systray.AddMenuItem("Resume", "End the pause now")
+	systray.AddSeparator()
+	speed := systray.AddMenuItem(v.Speed, "Speed of the running or last generation")
+	speed.Disable()
+	systray.AddSeparator()
 	quit := systray.AddMenuItem("Quit", "Stop ARIA and its node")
-	// The checkbox shows the real state: after a failed toggle, or a change made in the window.
-	refresh := func() {
-		if h.Contributing() {
-			contribute.Check()
-		} else {
-			contribute.Uncheck()
-		}
-	}
+	ui := trayItems{contribute: contribute, pauseHour: pauseHour, pauseTomorrow: pauseTomorrow, paused: paused,
+		resume: resume, speed: speed}
+	ui.draw(v, true)
+
 	go func() {
+		evc := sub.C()
 		for {
 			select {
-			case <-contribute.ClickedCh:
-				if err := h.SetContributing(!contribute.Checked()); err != nil {
-					slog.Warn("tray: contribute toggle", "err", err)
+			case <-ctx.Done():
+				return
+			case ev, ok := <-evc:
+				if !ok { // the node stopped
+					if ctx.Err() != nil {
+						return
+					}
+					evc, m.stopped = nil, true
+					break
 				}
-				refresh()
+				m.apply(ev)
+			case <-contribute.ClickedCh:
+				act(m, actContribute)
+			case <-pauseHour.ClickedCh:
+				act(m, actPauseHour)
+			case <-pauseTomorrow.ClickedCh:
+				act(m, actPauseTomorrow)
+			case <-resume.ClickedCh:
+				act(m, actResume)
 			case <-systray.TrayOpenedCh:
-				refresh()
 			case <-open.ClickedCh:
 				h.Show()
 			case <-quit.ClickedCh:
 				h.Quit()
-			case <-done:
-				return
 			}
+			ui.draw(m.view(), false)
 		}
 	}()
 }
 
-// icoOfPNG wraps a 256×256 PNG in an .ico container (one PNG-compressed entry, which Windows
-// reads since Vista): systray on Windows loads icons from .ico files only.
-func icoOfPNG(png []byte) []byte {
-	b := binary.LittleEndian.AppendUint16(nil, 0) // reserved
-	b = binary.LittleEndian.AppendUint16(b, 1)    // type: icon
-	b = binary.LittleEndian.AppendUint16(b, 1)    // one image
-	b = append(b, 0, 0, 0, 0)                     // 256×256 (0 means 256), no palette, reserved
-	b = binary.LittleEndian.AppendUint16(b, 1)    // colour planes
-	b = binary.LittleEndian.AppendUint16(b, 32)   // bits per pixel
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(png)))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(b)+4)) // the image follows this field
-	return append(b, png...)
+func act(m *trayModel, a trayAction) {
+	if err := m.do(a); err != nil {
+		slog.Warn("tray: change contribution", "err", err)
+	}
+}
+
+// trayItems are the menu items that change, and what they last showed.
+type trayItems struct {
+	contribute, pauseHour, pauseTomorrow, paused, resume, speed *systray.MenuItem
+	last                                                        trayView
+}
+
+// draw shows v, touching only what differs from the last view (all of it when first): each
+// change is a D-Bus signal or a Windows message.
+func (u *trayItems) draw(v trayView, first bool) {
+	l := u.last
+	u.last = v
+	if first || v.State != l.State {
+		systray.SetIcon(trayIcon(v.State))
+	}
+	if first || v.Tooltip != l.Tooltip {
+		systray.SetTooltip(v.Tooltip)
+	}
+	if first || v.Contribute != l.Contribute || v.Contribute != u.contribute.Checked() {
+		if v.Contribute {
+			u.contribute.Check()
+		} else {
+			u.contribute.Uncheck()
+		}
+	}
+	if first || v.CanPause != l.CanPause {
+		for _, it := range []*systray.MenuItem{u.pauseHour, u.pauseTomorrow} {
+			if v.CanPause {
+				it.Enable()
+			} else {
+				it.Disable()
+			}
+		}
+	}
+	if first || v.Paused != l.Paused {
+		shown, hidden := []*systray.MenuItem{u.paused, u.resume}, []*systray.MenuItem{u.pauseHour, u.pauseTomorrow}
+		if !v.Paused {
+			shown, hidden = hidden, shown
+		}
+		for _, it := range shown {
+			it.Show()
+		}
+		for _, it := range hidden {
+			it.Hide()
+		}
+	}
+	if v.Paused && (first || v.PausedLabel != l.PausedLabel) {
+		u.paused.SetTitle(v.PausedLabel)
+	}
+	if first || v.Speed != l.Speed {
+		u.speed.SetTitle(v.Speed)
+	}
 }

@@ -375,6 +375,17 @@ func (n *Node) SetContributing(on bool) error {
 	return n.setPolicy(p)
 }
 
+// SetPausedUntil pauses work for peers until t (the zero time resumes it) and saves the choice
+// (the tray's timed pauses).
+func (n *Node) SetPausedUntil(t time.Time) error {
+	p := n.policy.Policy()
+	p.PausedUntil = t
+	return n.setPolicy(p)
+}
+
+// Events is the node's event bus, the one GET /api/events streams (the tray follows it too).
+func (n *Node) Events() *events.Bus { return n.bus }
+
 func (n *Node) setPolicy(p policy.Policy) error {
 	if err := p.Validate(); err != nil {
 		return err
