@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Client } from './api/client';
+import { ConversationsApi } from './api/conversations';
 import { MemoryApi } from './api/memory';
 import type { AriaStats, MetricsEvent, ModelsResponse, Progress, Status } from './api/types';
-import { Chat } from './components/Chat';
+import { ChatPage } from './components/ChatPage';
+import { ChatSession } from './components/ChatSession';
 import { LedgerPage } from './components/LedgerPage';
 import { MemoryPage } from './components/MemoryPage';
 import { ModelPicker } from './components/ModelPicker';
@@ -27,6 +29,8 @@ export function App({ client }: { client: Client }) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const memory = useMemo(() => new MemoryApi(client), [client]);
+  const conversations = useMemo(() => new ConversationsApi(client), [client]);
+  const [chat] = useState(() => new ChatSession()); // the chat, its draft and answer outlive page switches
 
   const refresh = useCallback(async () => {
     try {
@@ -89,7 +93,7 @@ export function App({ client }: { client: Client }) {
             onDemo={act(() => client.demo())} />
         )}
         {page === 'chat' && ready && (
-          <Chat client={client} ready={ready && !loading} live={live} memory={memory}
+          <ChatPage session={chat} conversations={conversations} client={client} ready={ready && !loading} live={live} memory={memory}
             picker={<ModelPicker models={models.local} current={current} busy={loading} onPick={load} />} />
         )}
         {page === 'models' && (
