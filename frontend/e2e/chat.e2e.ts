@@ -157,7 +157,7 @@ conversationsCase('renders a code block of an answer with a Copy button; a long 
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   const page = await ctx.newPage();
   await page.goto(url);
-  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Code sample' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Code sample', exact: true }).click();
   const msg = page.getByTestId('message').nth(1);
   const block = msg.getByTestId('code-block');
   await block.waitFor({ timeout: 10_000 });

@@ -156,8 +156,13 @@ describe('ConversationList', () => {
     expect(onSaved).toHaveBeenCalledWith(saved);
     await act(() => FakeEvents.emit('conversation', { ...summary(a), id: 'n', title: 'Brand new', updated: '2025-05-01T10:00:00Z' }));
     await waitFor(() => expect(titles()).toEqual(['Brand new', 'A', 'B']));
+    // A rename elsewhere that leaves its time as it was: renamed in place, still newest first.
+    await act(() => FakeEvents.emit('conversation', { ...summary(a), title: 'A renamed', updated: '2025-04-01T10:00:00Z', messages: 4 }));
+    await waitFor(() => expect(titles()).toEqual(['Brand new', 'A renamed', 'B']));
+    await act(() => FakeEvents.emit('conversation', { ...summary(a), id: 'b', title: 'B renamed', updated: '2025-02-01T10:00:00Z' }));
+    await waitFor(() => expect(titles()).toEqual(['Brand new', 'A renamed', 'B renamed']));
     await act(() => FakeEvents.emit('conversation_deleted', { id: 'a' }));
-    await waitFor(() => expect(titles()).toEqual(['Brand new', 'B']));
+    await waitFor(() => expect(titles()).toEqual(['Brand new', 'B renamed']));
   });
 
   it('exports as Markdown or JSON through links to the node', async () => {

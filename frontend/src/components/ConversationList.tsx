@@ -317,10 +317,11 @@ export function ConversationList({
                     onClick={() => startRename(s)}>Rename</button>
                   <button data-testid="conversation-delete" aria-label={`Delete “${s.title}”`} disabled={locked(s) || working}
                     title={locked(s) ? 'Stop the answer first' : undefined} onClick={() => remove(s)}>Delete</button>
+                  <span className="conv-export" aria-hidden="true">Export</span>
                   <a data-testid="conversation-export-md" href={api.exportURL(s.id, 'md')} download
-                    aria-label={`Export “${s.title}” as Markdown`} onClick={download(s, 'md')}>.md</a>
+                    aria-label={`Export “${s.title}” as Markdown`} onClick={download(s, 'md')}>Markdown</a>
                   <a data-testid="conversation-export-json" href={api.exportURL(s.id, 'json')} download
-                    aria-label={`Export “${s.title}” as JSON`} onClick={download(s, 'json')}>.json</a>
+                    aria-label={`Export “${s.title}” as JSON`} onClick={download(s, 'json')}>JSON</a>
                 </div>
               </li>
             );
