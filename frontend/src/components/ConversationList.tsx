@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, ConversationSummary, ConversationsApi, ExportFormat } from '../api/conversations';
+import { ConversationRow } from './ConversationRow';
 import '../styles/chat.css';
 
 export interface ConversationListProps {
@@ -27,18 +28,6 @@ export interface ConversationListProps {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const short = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
 const newestFirst = (a: ConversationSummary, b: ConversationSummary) => Date.parse(b.updated) - Date.parse(a.updated);
-const maxTitle = 200;
-
-/** when is a short local time: the hour today, else the date. */
-function when(t: string): string {
-  const d = new Date(t);
-  if (Number.isNaN(d.getTime())) return '';
-  const now = new Date();
-  return d.toDateString() === now.toDateString()
-    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleDateString();
-}
-
 /** summaryOf is the list's line for a whole conversation (a restored one, before the node's event). */
 function summaryOf(c: Conversation): ConversationSummary {
   const last = c.messages.at(-1)?.content ?? '';
@@ -72,8 +61,6 @@ export function ConversationList({
   const [status, setStatus] = useState('');
   const [deleted, setDeleted] = useState<{ c: Conversation; wasOpen: boolean } | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
-  const [title, setTitle] = useState('');
-  const [renameError, setRenameError] = useState<string | null>(null);
   const [working, setWorking] = useState(false);
   const latest = useRef(0); // answers to older searches are dropped
   const query = useRef(q);
@@ -169,53 +156,19 @@ export function ConversationList({
     setStatus(`Opened “${short(c.title)}”.`);
   });
 
-  // The title being edited, and a rename on its way: a blur after Escape or Enter does nothing more.
-  const editing = useRef<string | null>(null);
-  const sending = useRef(false);
-  const startRename = (s: ConversationSummary) => {
-    setTitle(s.title);
-    setRenameError(null);
-    setRenaming(s.id);
-    editing.current = s.id;
-  };
   const endRename = (id: string) => {
-    editing.current = null;
     setRenaming(null);
-    setRenameError(null);
     focusAfter.current = id;
   };
-  const rename = async (s: ConversationSummary) => {
-    if (editing.current !== s.id || sending.current) return;
-    const t = title.trim();
-    if (t === s.title) {
-      endRename(s.id);
-      return;
-    }
-    if (t.length < 1 || t.length > maxTitle) {
-      setRenameError(`A title has 1 to ${maxTitle} characters.`);
-      return;
-    }
+  const rename = async (s: ConversationSummary, title: string) => {
     setWorking(true);
-    sending.current = true;
     try {
-      const r = await api.rename(s.id, t);
+      const r = await api.rename(s.id, title);
       setItems((xs) => xs && xs.map((x) => (x.id === s.id ? r : x)));
       setStatus(`Renamed to “${short(r.title)}”.`);
       endRename(s.id);
-    } catch (e) {
-      setRenameError(message(e));
     } finally {
-      sending.current = false;
       setWorking(false);
-    }
-  };
-  const onRenameKey = (s: ConversationSummary) => (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      void rename(s);
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      endRename(s.id);
     }
   };
 
@@ -247,17 +200,7 @@ export function ConversationList({
     });
   };
 
-  const onItemKey = (s: ConversationSummary) => (e: KeyboardEvent<HTMLButtonElement>) => {
-    if (e.key === 'F2') {
-      e.preventDefault();
-      startRename(s);
-    } else if (e.key === 'Delete') {
-      e.preventDefault();
-      remove(s);
-    }
-  };
-  const download = (s: ConversationSummary, format: ExportFormat) => (e: MouseEvent<HTMLAnchorElement>) => {
-    e.preventDefault();
+  const download = (s: ConversationSummary, format: ExportFormat) => {
     void run(async () => {
       const f = await api.exportFile(s.id, format, s.title.replace(/[\\/:*?"<>|\x00-\x1f]+/g, '_').slice(0, 80) || 'conversation');
       save(f.blob, f.name);
@@ -288,44 +231,13 @@ export function ConversationList({
       )}
       {items && items.length > 0 && (
         <ul className="conv-list" aria-labelledby="conversations-title">
-          {items.map((s, i) => {
-            const isOpen = s.id === current;
-            return (
-              <li key={s.id} data-testid="conversation" data-id={s.id} className={`conv${isOpen ? ' open' : ''}`}>
-                {renaming === s.id ? (
-                  <div className="conv-rename">
-                    <label htmlFor={`conv-rename-${i}`} className="sr-only">New title for “{s.title}”</label>
-                    <input id={`conv-rename-${i}`} data-testid="conversation-title-input" value={title} autoFocus maxLength={maxTitle + 20}
-                      aria-invalid={renameError ? true : undefined} aria-describedby={renameError ? `conv-rename-error-${i}` : undefined}
-                      onChange={(e) => setTitle(e.target.value)} onKeyDown={onRenameKey(s)} onBlur={() => void rename(s)} />
-                    {renameError && <p role="alert" className="error" id={`conv-rename-error-${i}`}>{renameError}</p>}
-                  </div>
-                ) : (
-                  <button className="conv-open" data-testid="conversation-open" aria-current={isOpen ? 'true' : undefined}
-                    aria-describedby={`conv-meta-${i}`} aria-keyshortcuts="F2 Delete"
-                    ref={(b) => { if (b) openButtons.current.set(s.id, b); else openButtons.current.delete(s.id); }}
-                    onClick={() => void open(s)} onKeyDown={onItemKey(s)}>
-                    <span className="conv-title" data-testid="conversation-title">{s.title}</span>
-                  </button>
-                )}
-                <p className="conv-meta" id={`conv-meta-${i}`}>
-                  <span>{when(s.updated)}</span> · <span>{s.messages} {s.messages === 1 ? 'message' : 'messages'}</span>
-                  {s.preview && <span className="conv-preview" data-testid="conversation-preview">{s.preview}</span>}
-                </p>
-                <div className="conv-actions">
-                  <button data-testid="conversation-rename" aria-label={`Rename “${s.title}”`} disabled={renaming === s.id}
-                    onClick={() => startRename(s)}>Rename</button>
-                  <button data-testid="conversation-delete" aria-label={`Delete “${s.title}”`} disabled={locked(s) || working}
-                    title={locked(s) ? 'Stop the answer first' : undefined} onClick={() => remove(s)}>Delete</button>
-                  <span className="conv-export" aria-hidden="true">Export</span>
-                  <a data-testid="conversation-export-md" href={api.exportURL(s.id, 'md')} download
-                    aria-label={`Export “${s.title}” as Markdown`} onClick={download(s, 'md')}>Markdown</a>
-                  <a data-testid="conversation-export-json" href={api.exportURL(s.id, 'json')} download
-                    aria-label={`Export “${s.title}” as JSON`} onClick={download(s, 'json')}>JSON</a>
-                </div>
-              </li>
-            );
-          })}
+          {items.map((s, i) => (
+            <ConversationRow key={s.id} s={s} index={i} isOpen={s.id === current} locked={locked(s)} working={working}
+              renaming={renaming === s.id} onOpen={() => void open(s)} onStartRename={() => setRenaming(s.id)}
+              onEndRename={() => endRename(s.id)} onRename={(t) => rename(s, t)} onDelete={() => remove(s)}
+              exportURL={(f) => api.exportURL(s.id, f)} onExport={(f) => download(s, f)}
+              openRef={(b) => { if (b) openButtons.current.set(s.id, b); else openButtons.current.delete(s.id); }} />
+          ))}
         </ul>
       )}
       {items && items.length < total && (
