@@ -97,7 +97,7 @@ export function ConversationList({
     return () => clearTimeout(t);
   }, [q, load, searchDelay]);
 
-  // Live: a save, rename or restore moves the conversation to the top; a delete removes it.
+  // Live: a save, rename or restore puts the conversation in its place (newest first); a delete removes it.
   const shown = useRef(items);
   shown.current = items;
   useEffect(() => api.onChange((e) => {
