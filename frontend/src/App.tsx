@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Client } from './api/client';
+import { ConversationsApi } from './api/conversations';
 import { MemoryApi } from './api/memory';
 import type { AriaStats, MetricsEvent, ModelsResponse, Progress, Status } from './api/types';
 import { ActivityPage } from './components/ActivityPage';
-import { Chat } from './components/Chat';
 import { HelpSheet } from './components/HelpSheet';
+import { ChatPage } from './components/ChatPage';
+import { ChatSession } from './components/ChatSession';
 import { LedgerPage } from './components/LedgerPage';
 import { MemoryPage } from './components/MemoryPage';
 import { ModelChoice } from './components/ModelChoice';
@@ -63,6 +65,8 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
   // makes the effect below run when the page did not change.
   const pending = useRef<Command | 'focus-chat' | null>(null);
   const [tick, setTick] = useState(0);
+  const conversations = useMemo(() => new ConversationsApi(client), [client]);
+  const [chat] = useState(() => new ChatSession()); // the chat, its draft and answer outlive page switches
 
   const refresh = useCallback(async () => {
     try {
@@ -227,7 +231,7 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
       case 'chat':
         if (ready) {
           return (
-            <Chat client={client} ready={ready && !loading} live={live} memory={memory}
+            <ChatPage session={chat} conversations={conversations} client={client} ready={ready && !loading} live={live} memory={memory}
               picker={<ModelPicker models={models.local} current={current} busy={loading} onPick={load} />} />
           );
         }

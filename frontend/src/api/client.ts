@@ -170,8 +170,8 @@ export class Client {
 
   /**
    * chat streams an answer; abort the signal to stop (the node cancels the generation). With
-   * memory the request opts in to memory for one conversation (the answer's aria.memory says
-   * what was used and which reminders fired).
+   * aria the node saves the chat as that conversation and, with memory on, opts in to memory
+   * (the answer's aria.memory says what was used and which reminders fired).
    */
   async chat(messages: ChatMessage[], s: SamplingSettings, h: StreamHandlers, signal?: AbortSignal,
     memory?: AriaChatOptions): Promise<void> {
@@ -185,7 +185,7 @@ export class Client {
     };
     if (s.seed !== null) body.seed = s.seed;
     if (s.verify) body.verify = 'full';
-    if (memory?.memory) body.aria = memory;
+    if (memory) body.aria = memory;
     const r = await this.f(this.ep.url + '/v1/chat/completions', {
       method: 'POST', headers: this.headers(true), body: JSON.stringify(body), signal,
     });

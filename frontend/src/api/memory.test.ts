@@ -102,10 +102,12 @@ describe('MemoryApi', () => {
     expect(done.mock.calls[0][0].aria).toEqual({ tokens_per_s: 3, memory });
     const body = JSON.parse((f.mock.calls[0] as unknown as [string, RequestInit])[1].body as string);
     expect(body.aria).toEqual({ memory: true, conversation: 'c1', private: true });
-    // Memory off: the request is as before.
+    // Memory off: the node still saves the conversation (issue 15); no aria at all: nothing is saved.
     await c.chat([{ role: 'user', content: 'hi' }], defaultSettings, { onText: () => {}, onDone: done }, undefined,
       { memory: false, conversation: 'c1' });
-    expect(JSON.parse((f.mock.calls[1] as unknown as [string, RequestInit])[1].body as string).aria).toBeUndefined();
+    expect(JSON.parse((f.mock.calls[1] as unknown as [string, RequestInit])[1].body as string).aria).toEqual({ memory: false, conversation: 'c1' });
+    await c.chat([{ role: 'user', content: 'hi' }], defaultSettings, { onText: () => {}, onDone: done });
+    expect(JSON.parse((f.mock.calls[2] as unknown as [string, RequestInit])[1].body as string).aria).toBeUndefined();
   });
 
   it('turns a datetime-local value into RFC 3339, and makes fresh conversation ids', () => {

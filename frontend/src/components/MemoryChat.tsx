@@ -4,7 +4,7 @@ import { score } from './MemorySearch';
 export interface MemoryOptions {
   /** the chat reads memory and, unless private, writes its turns to it */
   on: boolean;
-  /** read memory, write none */
+  /** save nothing: neither the conversation nor, with memory on, any memory */
   private: boolean;
 }
 
@@ -13,7 +13,7 @@ export const defaultMemoryOptions: MemoryOptions = { on: false, private: false }
 const memoryHelp =
   'Off by default: with memory on, ARIA may bring facts, rules and reminders from earlier chats into its answers, ' +
   'and stores this chat\'s turns to remember later. Memory stays on this computer; you can see, edit and delete it on the Memory page.';
-const privateHelp = 'A private chat uses what ARIA already remembers but stores nothing of this chat.';
+const privateHelp = 'A private chat is not saved in your conversations and stores nothing in memory; with memory on it still uses what ARIA already remembers.';
 
 /** MemorySwitches are the chat's memory switch and its "private chat" switch. */
 export function MemorySwitches({ value, onChange }: { value: MemoryOptions; onChange(v: MemoryOptions): void }) {
@@ -26,7 +26,7 @@ export function MemorySwitches({ value, onChange }: { value: MemoryOptions; onCh
       </label>
       <span id="memory-switch-help" className="sr-only">{memoryHelp}</span>
       <label className="check" title={privateHelp}>
-        <input type="checkbox" checked={value.on && value.private} disabled={!value.on} data-testid="private-switch"
+        <input type="checkbox" checked={value.private} data-testid="private-switch"
           aria-describedby="private-switch-help" onChange={(e) => onChange({ ...value, private: e.target.checked })} />
         Private chat
       </label>
