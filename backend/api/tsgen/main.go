@@ -33,7 +33,6 @@ import (
 	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/p2p"
-	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
 	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
@@ -95,7 +94,6 @@ var contract = []named{
 	{"PeerInfo", t[p2p.PeerInfo](), ""},
 	{"Policy", t[policy.Policy](), ""},
 	{"ContributionStatus", t[policy.Status](), ""},
-	{"HopStats", t[pipeline.HopStats](), ""},
 	{"NetworkInfo", t[api.NetworkInfo](), "GET /api/network"},
 	{"Liar", t[api.Liar](), "evidence against a peer caught returning wrong work"},
 	{"RouteAnswer", t[api.RouteAnswer](), "PUT /api/network"},
@@ -154,6 +152,8 @@ var enums = []enum{
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 	{"ReembedState", nil, []string{events.ReembedRunning, events.ReembedDone, events.ReembedStopped}},
+	{"RouteState", nil, []string{events.RouteRunning, events.RouteEnded}},
+	{"PeerConnection", nil, []string{p2p.Direct, p2p.Relayed}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -164,6 +164,8 @@ var fieldTypes = map[string]string{
 	"LedgerEvent.kind":           "LedgerKind",
 	"TokenRateEvent.energy_kind": "EnergyKind",
 	"MemoryReembedEvent.state":   "ReembedState",
+	"RouteEvent.state":           "RouteState",
+	"PeerInfo.connection":        "PeerConnection",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").
@@ -177,6 +179,8 @@ var nonNull = map[string]bool{
 	"ModelsResponse.local":        true,
 	"ModelsResponse.downloads":    true,
 	"LedgerList.entries":          true,
+	"NetworkInfo.last_hops":       true,
+	"RouteEvent.hops":             true,
 }
 
 type gen struct {
