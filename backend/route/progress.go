@@ -20,11 +20,10 @@ type progress struct {
 	id    string
 	p     Pipelined
 	every time.Duration
-	now   func() time.Time
 
-	last    time.Time // of the last event
-	shown   string    // the route last published
-	drawing bool      // the first token was drawn: steps from here on are one token each
+	last    time.Time      // of the last event
+	shown   pipeline.Route // the route last published
+	drawing bool           // the first token was drawn: steps from here on are one token each
 	// base is, per hop, its stats when the current measurement began: at the first token (the
 	// prompt's steps are not a token's time), or when a failover gave the hop another node.
 	base []pipeline.HopStats
@@ -35,7 +34,7 @@ func newProgress(r *Router, id string, p Pipelined) *progress {
 	if every <= 0 {
 		every = DefaultRouteEvery
 	}
-	g := &progress{r: r, id: id, p: p, every: every, now: time.Now}
+	g := &progress{r: r, id: id, p: p, every: every}
 	g.publishStats(events.RouteRunning, p.Stats())
 	return g
 }
@@ -49,9 +48,23 @@ func (g *progress) token() {
 		g.base = stats
 	}
 	g.rebase(stats)
-	if g.p.Route().String() != g.shown || g.now().Sub(g.last) >= g.every {
+	if g.moved(stats) || time.Since(g.last) >= g.every {
 		g.publishStats(events.RouteRunning, stats)
 	}
+}
+
+// moved reports whether a hop runs elsewhere than the last event said (a failover). It runs
+// for every token: it compares, and builds no string.
+func (g *progress) moved(stats []pipeline.HopStats) bool {
+	if len(stats) != len(g.shown) {
+		return true
+	}
+	for i, s := range stats {
+		if s.Hop != g.shown[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // rebase starts a new measurement for each hop that another node runs now (a failover).
@@ -71,10 +84,13 @@ func (g *progress) end() {
 }
 
 func (g *progress) publishStats(state string, stats []pipeline.HopStats) {
-	path := g.p.Route().String()
-	ev := events.Route{RequestID: g.id, Route: path, State: state, Failovers: len(g.p.Failovers()),
+	route := make(pipeline.Route, len(stats))
+	for i, s := range stats {
+		route[i] = s.Hop
+	}
+	ev := events.Route{RequestID: g.id, Route: route.String(), State: state, Failovers: len(g.p.Failovers()),
 		Hops: hopEvents(stats, g.base)}
-	g.last, g.shown = g.now(), path
+	g.last, g.shown = time.Now(), route
 	g.r.mu.Lock()
 	g.r.last, g.r.hasLast = ev, true
 	g.r.mu.Unlock()
