@@ -187,7 +187,10 @@ func (a *App) network(w http.ResponseWriter, r *http.Request) {
 		out.Liars = append(out.Liars, Liar{At: e.At.UnixMilli(), Claimed: e.Claimed, Computed: e.Computed, Evidence: e.ID,
 			LayerFrom: e.LayerFrom, LayerTo: e.LayerTo, Peer: e.Peer.String(), Pos: e.Pos, RequestID: e.RequestID})
 	}
-	out.LastRoute, out.LastHops = a.Router.Last()
+	out.LastHops = []events.Hop{}
+	if last, ok := a.Router.Last(); ok {
+		out.LastPipeline, out.LastRoute, out.LastHops = &last, last.Route, last.Hops
+	}
 	WriteJSON(w, http.StatusOK, out)
 }
 

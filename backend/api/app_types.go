@@ -1,10 +1,10 @@
 package api
 
 import (
+	"github.com/aria-node/aria/backend/events"
 	"github.com/aria-node/aria/backend/ledger"
 	"github.com/aria-node/aria/backend/library"
 	"github.com/aria-node/aria/backend/p2p"
-	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
 )
 
@@ -45,11 +45,16 @@ type NameAnswer struct {
 
 // NetworkInfo is the answer of GET /api/network.
 type NetworkInfo struct {
-	Addrs        []string            `json:"addrs"`
-	Contribution policy.Status       `json:"contribution"`
-	Joined       bool                `json:"joined"` // the libp2p peer runs
-	LastHops     []pipeline.HopStats `json:"last_hops"`
-	LastRoute    string              `json:"last_route"`
+	Addrs        []string      `json:"addrs"`
+	Contribution policy.Status `json:"contribution"`
+	Joined       bool          `json:"joined"` // the libp2p peer runs
+	// LastHops and LastRoute are LastPipeline's hops and route ([] and "" before any).
+	LastHops []events.Hop `json:"last_hops"`
+	// LastPipeline is the last "route" event: the pipelined request running now (state
+	// "running") or the last one ("ended"), measured as the event stream showed it; null
+	// before any.
+	LastPipeline *events.Route `json:"last_pipeline"`
+	LastRoute    string        `json:"last_route"`
 	// Liars are the peers caught returning wrong work, with the proof kept in the ledger; no
 	// route uses them.
 	Liars  []Liar         `json:"liars"`

@@ -10,8 +10,9 @@
 //   - "download" (models.Progress, downloads and imports) and "node" (Node, a model loading
 //     or ready): the node's app endpoints (backend/node/appapi.go).
 //   - "peers" ([]p2p.PeerInfo, when the known peers change), "policy" (node.PolicyState),
-//     "route" (Route, when a pipelined request starts and ends) and "ledger" (Ledger, when an
-//     entry is written): the node's network (backend/node).
+//     "route" (Route, while a pipelined request runs: when it starts, as tokens flow, after a
+//     failover and when it ends) and "ledger" (Ledger, when an entry is written): the node's
+//     network (backend/node, backend/route).
 //   - "memory_reembed" (Reembed): the node's memory, while it makes its vectors again after a
 //     model change (backend/node/reembed.go).
 //

@@ -50,21 +50,40 @@ type Ledger struct {
 	RequestID string `json:"request_id"`
 }
 
-// Hop is one hop of a pipelined request, as the route view shows it.
+// Hop is one hop of a pipelined request, as the route view shows it. The times are the
+// coordinator's: from sending a step to the hop until its answer is back.
 type Hop struct {
-	Hop    string  `json:"hop"` // the peer and its layer range
+	Hop    string  `json:"hop"` // the peer and its layer range, as in Route ("12D3…bCo7sr[2,4)")
 	Steps  int     `json:"steps"`
 	Tokens int     `json:"tokens"`
 	LastMs float64 `json:"last_ms"` // round trip of the last step
+	Peer   string  `json:"peer"`    // the peer's ID, or "local" for this node
+	From   int     `json:"from"`    // the layers [from, to) the hop runs
+	To     int     `json:"to"`
+	// Ms is the hop's time per generated token: its mean round trip over the steps that drew
+	// one token each, since the hop's node took the range (the prompt's steps until the first
+	// token is drawn; 0 before any step).
+	Ms float64 `json:"ms"`
 }
 
-// Route is published when a pipelined request starts (Hops and Failovers absent) and when it
-// ends.
+// LocalHop is Hop.Peer for the hops this node runs itself.
+const LocalHop = "local"
+
+// The states of a pipelined request (Route.State).
+const (
+	RouteRunning = "running" // published when the pipeline opens, then as tokens flow (at most four times a second) and at once after a failover
+	RouteEnded   = "ended"   // published once, when the request ends
+)
+
+// Route is the route of a pipelined request: its hops in layer order with their measured time
+// per token. It is published when the request's pipeline opens, while tokens flow, when a
+// failover changes a hop and when the request ends; GET /api/network gives the last one.
 type Route struct {
-	Failovers *int   `json:"failovers,omitempty"`
-	Hops      []Hop  `json:"hops,omitempty"`
+	Failovers int    `json:"failovers"` // hops replaced so far
+	Hops      []Hop  `json:"hops"`
 	RequestID string `json:"request_id"`
 	Route     string `json:"route"`
+	State     string `json:"state"` // RouteRunning or RouteEnded
 }
 
 // Liar says that a peer was caught returning wrong hidden states: re-executing its hop of a
@@ -116,9 +135,3 @@ func (Ledger) EventType() string { return TypeLedger }
 
 // EventType is TypeRoute.
 func (Route) EventType() string { return TypeRoute }
-
-// Ended is r with the hops and the failovers of the finished request.
-func (r Route) Ended(hops []Hop, failovers int) Route {
-	r.Hops, r.Failovers = hops, &failovers
-	return r
-}

@@ -19,10 +19,10 @@ func TestPayloadsAsTheMapsWere(t *testing.T) {
 			map[string]any{"id": "a", "tokens_per_s": 1.5, "mj_per_token": 2.0, "energy_kind": "estimated"}, ""},
 		{Node{State: "ready", Model: "m"}, TypeNode, map[string]string{"state": "ready", "model": "m"}, ""},
 		{Ledger{RequestID: "r", Kind: "hop"}, TypeLedger, map[string]any{"request_id": "r", "kind": "hop"}, ""},
-		{Route{RequestID: "r", Route: "a→b"}, TypeRoute, map[string]any{"request_id": "r", "route": "a→b"}, ""},
-		{Route{RequestID: "r", Route: "a"}.Ended([]Hop{{Hop: "p 0-4", Steps: 3, Tokens: 2, LastMs: 1.5}}, 0), TypeRoute, nil,
-			`{"failovers":0,"hops":[{"hop":"p 0-4","steps":3,"tokens":2,"last_ms":1.5}],"request_id":"r","route":"a"}`},
-		{Route{RequestID: "r", Route: "a"}.Ended(nil, two), TypeRoute, nil, `{"failovers":2,"request_id":"r","route":"a"}`},
+		{Route{RequestID: "r", Route: "local[0,4)", State: RouteEnded, Failovers: two,
+			Hops: []Hop{{Hop: "local[0,4)", Steps: 3, Tokens: 2, LastMs: 1.5, Peer: LocalHop, From: 0, To: 4, Ms: 1.25}}}, TypeRoute, nil,
+			`{"failovers":2,"hops":[{"hop":"local[0,4)","steps":3,"tokens":2,"last_ms":1.5,"peer":"local","from":0,"to":4,"ms":1.25}],` +
+				`"request_id":"r","route":"local[0,4)","state":"ended"}`},
 	} {
 		if tc.p.EventType() != tc.typ {
 			t.Errorf("%T: type %q, want %q", tc.p, tc.p.EventType(), tc.typ)

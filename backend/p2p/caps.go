@@ -12,6 +12,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/aria-node/aria/backend/wire"
 )
@@ -97,11 +99,35 @@ func decodeCaps(r *wire.Reader) (Capabilities, error) {
 
 // PeerInfo is a known peer and its latest capabilities.
 type PeerInfo struct {
-	ID        peer.ID      `json:"id"`
-	Addrs     []string     `json:"addrs"`
-	Caps      Capabilities `json:"caps"`
-	LatencyMs float64      `json:"latency_ms"`
-	Seen      time.Time    `json:"seen"`
+	ID    peer.ID      `json:"id"`
+	Addrs []string     `json:"addrs"`
+	Caps  Capabilities `json:"caps"`
+	// LatencyMs is the round trip to the peer (libp2p's moving average of its pings; 0: not
+	// measured yet).
+	LatencyMs float64   `json:"latency_ms"`
+	Seen      time.Time `json:"seen"` // when its capabilities were last fetched
+	// Connection is how this node reaches it: Direct, or Relayed through a third node.
+	Connection string `json:"connection"`
+}
+
+// How a peer is reached (PeerInfo.Connection).
+const (
+	Direct  = "direct"  // at least one connection goes straight to the peer
+	Relayed = "relayed" // every connection goes through a circuit relay (a limited connection)
+)
+
+// connection is how this node reaches p now ("" when it has no connection to it).
+func (n *Node) connection(p peer.ID) string {
+	conns := n.h.Network().ConnsToPeer(p)
+	if len(conns) == 0 {
+		return ""
+	}
+	for _, c := range conns {
+		if _, err := c.RemoteMultiaddr().ValueForProtocol(ma.P_CIRCUIT); err != nil && !c.Stat().Limited {
+			return Direct
+		}
+	}
+	return Relayed
 }
 
 // HasModel reports whether the peer holds the whole model with this SHA-256.
@@ -140,6 +166,9 @@ func (n *Node) Peers() []PeerInfo {
 	for i := range out {
 		if l := n.h.Peerstore().LatencyEWMA(out[i].ID); l > 0 {
 			out[i].LatencyMs = float64(l.Microseconds()) / 1000
+		}
+		if c := n.connection(out[i].ID); c != "" {
+			out[i].Connection = c
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -210,15 +239,30 @@ func (n *Node) fetch(p peer.ID) error {
 	for _, a := range n.h.Peerstore().Addrs(p) {
 		addrs = append(addrs, a.String())
 	}
+	n.ping(ctx, p)
+	conn := n.connection(p)
+	if conn == "" {
+		return nil // gone meanwhile: disconnected has removed it, and it must not come back
+	}
 	n.mu.Lock()
 	old, had := n.peers[p]
-	changed := !had || !sameCaps(old.Caps, c)
-	n.peers[p] = &PeerInfo{ID: p, Addrs: addrs, Caps: c, Seen: time.Now()}
+	changed := !had || !sameCaps(old.Caps, c) || old.Connection != conn
+	n.peers[p] = &PeerInfo{ID: p, Addrs: addrs, Caps: c, Seen: time.Now(), Connection: conn}
 	n.mu.Unlock()
 	if changed {
 		n.notify()
 	}
 	return nil
+}
+
+// ping measures the round trip to p once, into the peerstore's moving average (Peers reads it):
+// without it only the DHT's requests would, and a node off the DHT would show no latency.
+func (n *Node) ping(ctx context.Context, p peer.ID) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if r, ok := <-ping.Ping(ctx, n.h, p); ok && r.Error != nil {
+		n.log.Debug("ping failed", "peer", p.String(), "err", r.Error)
+	}
 }
 
 func sameCaps(a, b Capabilities) bool {

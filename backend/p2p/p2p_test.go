@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/client"
+	"github.com/libp2p/go-libp2p/p2p/protocol/circuitv2/relay"
 )
 
 func TestIdentityPersists(t *testing.T) {
@@ -234,5 +237,62 @@ func TestMDNS(t *testing.T) {
 			t.Skip("mDNS found nothing in 15 s: this machine's network does not carry multicast between processes' sockets")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// peerSeen is n's view of the peer id (false when n does not list it).
+func peerSeen(n *Node, id peer.ID) (PeerInfo, bool) {
+	for _, p := range n.Peers() {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return PeerInfo{}, false
+}
+
+// A peer's round trip is measured (by ping: these nodes are off the DHT, whose requests would
+// measure it too) and the way it is reached is told: straight, or through a circuit relay.
+func TestPeerLatencyAndConnection(t *testing.T) {
+	a := start(t, Config{})
+	b := start(t, Config{})
+	if err := a.Connect(context.Background(), b.Addrs()[0]); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a measures its round trip to b", func() bool {
+		p, ok := peerSeen(a, b.ID())
+		return ok && p.LatencyMs > 0
+	})
+	if p, _ := peerSeen(a, b.ID()); p.Connection != Direct || p.Seen.IsZero() {
+		t.Fatalf("b as seen by a: connection %q, seen %v; want direct and a time", p.Connection, p.Seen)
+	}
+
+	// c reaches b only through a relay r that b reserved a slot on.
+	r, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if _, err := relay.New(r); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ri := peer.AddrInfo{ID: r.ID(), Addrs: r.Addrs()}
+	if err := b.Host().Connect(ctx, ri); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Reserve(ctx, b.Host(), ri); err != nil {
+		t.Fatal(err)
+	}
+	c := start(t, Config{})
+	if err := c.Connect(ctx, r.Addrs()[0].String()+"/p2p/"+r.ID().String()+"/p2p-circuit/p2p/"+b.ID().String()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "c knows b through the relay", func() bool { _, ok := peerSeen(c, b.ID()); return ok })
+	if p, _ := peerSeen(c, b.ID()); p.Connection != Relayed {
+		t.Fatalf("b as seen by c: connection %q, want relayed", p.Connection)
+	}
+	if p, _ := peerSeen(b, c.ID()); p.Connection != Relayed {
+		t.Fatalf("c as seen by b: connection %q, want relayed", p.Connection)
 	}
 }

@@ -86,6 +86,9 @@ type Config struct {
 	Ledger Ledger
 	// Publish sends the "route" and "ledger" events (nil: none).
 	Publish func(typ string, data any)
+	// RouteEvery is how often, at most, a running pipeline's "route" event is published as
+	// tokens flow (0: DefaultRouteEvery); a failover publishes at once.
+	RouteEvery time.Duration
 	// ModelSHA is the SHA-256 of the loaded model, waiting while it is computed.
 	ModelSHA func(ctx context.Context) (string, error)
 	// Meter has the metered energy of finished local requests (nil: estimated).
@@ -106,11 +109,11 @@ type Config struct {
 type Router struct {
 	cfg Config
 
-	mu       sync.Mutex
-	route    string
-	lastTPS  float64 // decode speed of the last local request
-	lastPath string  // route of the last pipelined request
-	lastHops []pipeline.HopStats
+	mu      sync.Mutex
+	route   string
+	lastTPS float64      // decode speed of the last local request
+	last    events.Route // the last "route" event: of the pipelined request running now, or of the last one
+	hasLast bool
 
 	audits *auditor
 }
@@ -163,11 +166,12 @@ func (r *Router) LastTokensPerSec() float64 {
 	return r.lastTPS
 }
 
-// Last is the route of the last pipelined request and its hops.
-func (r *Router) Last() (string, []pipeline.HopStats) {
+// Last is the last "route" event published: the route of the pipelined request running now,
+// or of the last one, with the same measurements (false before any).
+func (r *Router) Last() (events.Route, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.lastPath, r.lastHops
+	return r.last, r.hasLast
 }
 
 type localKey struct{}
@@ -349,6 +353,7 @@ func (r *Router) pipelined(ctx context.Context, id string, req inference.Request
 	}
 	peers := r.cfg.Peers
 	peers.FindHolders(ctx, sha)
+	var prog *progress
 	mk := func(ctx context.Context, eng *inference.Engine) (inference.Layers, func(), error) {
 		here := 0.0
 		if r.cfg.MsPerLayer != nil {
@@ -378,26 +383,24 @@ func (r *Router) pipelined(ctx context.Context, id string, req inference.Request
 		if err != nil {
 			return nil, nil, err
 		}
-		r.cfg.Publish(events.TypeRoute, events.Route{RequestID: id, Route: p.Route().String()})
+		prog = newProgress(r, id, p)
 		return p, func() {
-			stats, path := p.Stats(), p.Route().String() // after any failover
-			r.mu.Lock()
-			r.lastHops, r.lastPath = stats, path
-			r.mu.Unlock()
-			r.cfg.Publish(events.TypeRoute, events.Route{RequestID: id, Route: path}.Ended(HopEvents(stats), len(p.Failovers())))
+			stats := p.Stats()
+			prog.end() // after any failover
 			_ = p.Close(context.WithoutCancel(ctx))
 			// After the fact, on this node's engine, still within the request's turn.
 			r.audit(context.WithoutCancel(ctx), id, sha, eng, routeLayerTime(stats), p.Audits())
 		}, nil
 	}
-	return r.cfg.Engine.GenerateWith(ctx, id, req, mk, onToken)
-}
-
-// HopEvents are a pipeline's hop statistics as the "route" event carries them.
-func HopEvents(stats []pipeline.HopStats) []events.Hop {
-	out := make([]events.Hop, 0, len(stats))
-	for _, s := range stats {
-		out = append(out, events.Hop{Hop: s.Route, Steps: s.Steps, Tokens: s.Tokens, LastMs: s.LastMs})
+	// The scheduler calls mk, then onToken for each token, on the generation's goroutine.
+	tokens := func(t inference.Token) error {
+		if prog != nil {
+			prog.token()
+		}
+		if onToken != nil {
+			return onToken(t)
+		}
+		return nil
 	}
-	return out
+	return r.cfg.Engine.GenerateWith(ctx, id, req, mk, tokens)
 }

@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -654,6 +656,9 @@ type fakePipeline struct {
 	failovers []pipeline.Failover
 	audits    []pipeline.Audit // what Audits returns
 	closed    int
+	// roundTrip, when set, is the time a step of n positions takes on hop i's node: the
+	// coordinator's measurement the real pipeline keeps in its stats.
+	roundTrip func(i int, node peer.ID, n int) time.Duration
 }
 
 func (p *fakePipeline) Forward(ctx context.Context, x []float32) error {
@@ -684,6 +689,11 @@ func (p *fakePipeline) Forward(ctx context.Context, x []float32) error {
 		}
 		p.stats[i].Steps++
 		p.stats[i].Tokens += len(x) / d
+		if p.roundTrip != nil {
+			rt := p.roundTrip(i, p.route[i].Peer, len(x)/d)
+			p.stats[i].RoundTrip += rt
+			p.stats[i].LastMs = float64(rt.Microseconds()) / 1000
+		}
 	}
 	return nil
 }
@@ -743,7 +753,7 @@ func TestPipelineReplace(t *testing.T) {
 	l, evs := &fakeLedger{}, &eventLog{}
 	const here = 4.0 // this node is slower per layer than w
 	r := newRouter(t, Config{Self: self, Engine: s, Peers: peers, Ledger: l, Publish: evs.publish, ModelSHA: modelSHA,
-		MsPerLayer: func() float64 { return here }, Route: Pipeline})
+		MsPerLayer: func() float64 { return here }, Route: Pipeline, RouteEvery: time.Hour})
 
 	got := generate(r.Generate, "req-pipe", req)
 	if got.err != nil {
@@ -801,19 +811,19 @@ func TestPipelineReplace(t *testing.T) {
 		t.Errorf("pipeline closed %d times, want 1", fp.closed)
 	}
 
-	path, hops := r.Last()
-	if path != final.String() {
-		t.Errorf("Last path %q, want %q", path, final.String())
-	}
+	// The route events: the plan when the pipeline opens, each failover's route at once (the
+	// interval is an hour: nothing else is published while running), the final route at the
+	// end; Last is the last of them.
 	stats := fp.Stats()
-	if !slices.Equal(hops, stats) || len(hops) != 3 || hops[2].Route != "local[3,4)" || hops[0].Steps == 0 {
-		t.Errorf("Last hops %+v, want the pipeline's stats %+v", hops, stats)
-	}
-
-	three := 3
+	last, ok := r.Last()
 	wantEvents := []event{
-		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: plan.String()}},
-		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: final.String(), Hops: HopEvents(stats), Failovers: &three}},
+		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: plan.String(), State: events.RouteRunning}},
+		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: "local[0,1) → " + shortOf(w) + "[1,3) → " + shortOf(spare) + "[3,4)",
+			State: events.RouteRunning, Failovers: 1}},
+		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: "local[0,1) → " + shortOf(w) + "[1,3) → " + shortOf(w) + "[3,4)",
+			State: events.RouteRunning, Failovers: 2}},
+		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: final.String(), State: events.RouteRunning, Failovers: 3}},
+		{events.TypeRoute, events.Route{RequestID: "req-pipe", Route: final.String(), State: events.RouteEnded, Failovers: 3}},
 		{events.TypeLedger, events.Ledger{RequestID: "req-pipe", Kind: "local"}},
 	}
 	all := evs.all()
@@ -829,8 +839,7 @@ func TestPipelineReplace(t *testing.T) {
 		switch wd := we.data.(type) {
 		case events.Route:
 			gd := ge.data.(events.Route)
-			if gd.RequestID != wd.RequestID || gd.Route != wd.Route || !slices.Equal(gd.Hops, wd.Hops) ||
-				(gd.Failovers == nil) != (wd.Failovers == nil) || gd.Failovers != nil && *gd.Failovers != *wd.Failovers {
+			if gd.RequestID != wd.RequestID || gd.Route != wd.Route || gd.State != wd.State || gd.Failovers != wd.Failovers || len(gd.Hops) != 3 {
 				t.Errorf("route event %d: %+v, want %+v", i, gd, wd)
 			}
 		default:
@@ -839,8 +848,16 @@ func TestPipelineReplace(t *testing.T) {
 			}
 		}
 	}
-	if len(HopEvents(stats)) != 3 || HopEvents(stats)[1].Hop != stats[1].Route || HopEvents(stats)[1].Steps != stats[1].Steps {
-		t.Errorf("HopEvents %+v do not carry the stats %+v", HopEvents(stats), stats)
+	if !ok || !reflect.DeepEqual(last, all[4].data) {
+		t.Errorf("Last %+v (%v), want the last route event %+v", last, ok, all[4].data)
+	}
+	wantHops := []events.Hop{
+		{Hop: "local[0,1)", Peer: events.LocalHop, From: 0, To: 1, Steps: stats[0].Steps, Tokens: stats[0].Tokens},
+		{Hop: shortOf(w) + "[1,3)", Peer: w.String(), From: 1, To: 3, Steps: stats[1].Steps, Tokens: stats[1].Tokens},
+		{Hop: "local[3,4)", Peer: events.LocalHop, From: 3, To: 4, Steps: stats[2].Steps, Tokens: stats[2].Tokens},
+	}
+	if !slices.Equal(last.Hops, wantHops) || stats[0].Steps == 0 {
+		t.Errorf("last hops %+v, want %+v", last.Hops, wantHops)
 	}
 	checkEntry(t, l, "req-pipe", ledger.Local, self, self, req, want, len(want.res.Tokens))
 }
@@ -861,8 +878,8 @@ func TestPipelineDialFails(t *testing.T) {
 	if len(got.tokens) != 0 || len(l.all()) != 0 || len(evs.all()) != 0 {
 		t.Errorf("a request that never ran: tokens %v, ledger %+v, events %+v", got.ids(), l.all(), evs.all())
 	}
-	if path, hops := r.Last(); path != "" || hops != nil {
-		t.Errorf("Last %q %v after a pipeline that never opened", path, hops)
+	if last, ok := r.Last(); ok {
+		t.Errorf("Last %+v after a pipeline that never opened", last)
 	}
 }
 

@@ -247,7 +247,8 @@ func VerifyBench(ctx context.Context, path string, opt VerifyBenchOptions) (*Ver
 		return nil, err
 	}
 	res.IdenticalText = slices.Equal(want.Tokens, got.Tokens)
-	res.Route, _ = r.Last()
+	last, _ := r.Last()
+	res.Route = last.Route
 
 	liar.rate.Store(math.Float64bits(opt.Liar))
 	var toCatch []float64

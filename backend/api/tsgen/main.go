@@ -34,7 +34,6 @@ import (
 	"github.com/aria-node/aria/backend/memory/convo"
 	"github.com/aria-node/aria/backend/metrics"
 	"github.com/aria-node/aria/backend/p2p"
-	"github.com/aria-node/aria/backend/pipeline"
 	"github.com/aria-node/aria/backend/policy"
 	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
@@ -96,7 +95,6 @@ var contract = []named{
 	{"PeerInfo", t[p2p.PeerInfo](), ""},
 	{"Policy", t[policy.Policy](), ""},
 	{"ContributionStatus", t[policy.Status](), ""},
-	{"HopStats", t[pipeline.HopStats](), ""},
 	{"NetworkInfo", t[api.NetworkInfo](), "GET /api/network"},
 	{"Liar", t[api.Liar](), "evidence against a peer caught returning wrong work"},
 	{"RouteAnswer", t[api.RouteAnswer](), "PUT /api/network"},
@@ -167,6 +165,8 @@ var enums = []enum{
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 	{"ReembedState", nil, []string{events.ReembedRunning, events.ReembedDone, events.ReembedStopped}},
 	{"ConversationRole", nil, []string{convo.RoleSystem, convo.RoleUser, convo.RoleAssistant}},
+	{"RouteState", nil, []string{events.RouteRunning, events.RouteEnded}},
+	{"PeerConnection", nil, []string{p2p.Direct, p2p.Relayed}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -178,6 +178,8 @@ var fieldTypes = map[string]string{
 	"TokenRateEvent.energy_kind": "EnergyKind",
 	"MemoryReembedEvent.state":   "ReembedState",
 	"ConversationMessage.role":   "ConversationRole",
+	"RouteEvent.state":           "RouteState",
+	"PeerInfo.connection":        "PeerConnection",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").
@@ -195,6 +197,8 @@ var nonNull = map[string]bool{
 	"LedgerChoices.peers":         true,
 	"ConversationList.data":       true,
 	"Conversation.messages":       true,
+	"NetworkInfo.last_hops":       true,
+	"RouteEvent.hops":             true,
 }
 
 type gen struct {

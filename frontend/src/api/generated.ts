@@ -14,6 +14,10 @@ export type ReembedState = 'running' | 'done' | 'stopped';
 
 export type ConversationRole = 'system' | 'user' | 'assistant';
 
+export type RouteState = 'running' | 'ended';
+
+export type PeerConnection = 'direct' | 'relayed';
+
 /** api.Model: GET /v1/models/{id}; an entry of GET /v1/models */
 export interface Model {
   id: string;
@@ -318,6 +322,7 @@ export interface PeerInfo {
   caps: Capabilities;
   latency_ms: number;
   seen: string;
+  connection: PeerConnection;
 }
 
 /** policy.Policy */
@@ -339,20 +344,13 @@ export interface ContributionStatus {
   active: number;
 }
 
-/** pipeline.HopStats */
-export interface HopStats {
-  hop: string;
-  steps: number;
-  tokens: number;
-  last_ms: number;
-}
-
 /** api.NetworkInfo: GET /api/network */
 export interface NetworkInfo {
   addrs: string[] | null;
   contribution: ContributionStatus;
   joined: boolean;
-  last_hops: HopStats[] | null;
+  last_hops: RouteHop[];
+  last_pipeline: RouteEvent | null;
   last_route: string;
   liars: Liar[] | null;
   peer_id: string;
@@ -573,14 +571,19 @@ export interface RouteHop {
   steps: number;
   tokens: number;
   last_ms: number;
+  peer: string;
+  from: number;
+  to: number;
+  ms: number;
 }
 
 /** events.Route */
 export interface RouteEvent {
-  failovers?: number;
-  hops?: RouteHop[];
+  failovers: number;
+  hops: RouteHop[];
   request_id: string;
   route: string;
+  state: RouteState;
 }
 
 /** events.Ledger */

@@ -1,8 +1,8 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NetworkInfo, PeerInfo, Policy } from '../api/types';
 import { FakeEvents, apiError, fakeNode } from '../test-fakes';
-import { NetworkPage } from './NetworkPage';
+import { NetworkPage, PEERS_REFRESH_MS } from './NetworkPage';
 
 const self = '12D3KooWCM8fT5yaaJMAAmuU9xspDjEuKx1215qYAZ7CLKgpEMSX';
 const other = '12D3KooWRm3yqvT8EWFx1Ju6S7hK2aGb4vRr7LCBtxcH7BbCo7sr';
@@ -15,7 +15,8 @@ const policy: Policy = {
 
 function peer(id: string, contributing: boolean, tokensPerS: number): PeerInfo {
   return {
-    id, addrs: [`/ip4/192.168.1.7/tcp/4001/p2p/${id}`], latency_ms: 0.42, seen: '2026-11-28T10:00:00Z',
+    id, addrs: [`/ip4/192.168.1.7/tcp/4001/p2p/${id}`], latency_ms: 0.42, seen: new Date(Date.now() - 30_000).toISOString(),
+    connection: 'direct',
     caps: {
       version: '0.7.0', kernels: 'avx2', threads: 4, tokens_per_s: tokensPerS, ms_per_layer: 0.8,
       free_memory: 3_200_000_000, contributing, queue_length: 0,
@@ -27,7 +28,7 @@ function peer(id: string, contributing: boolean, tokensPerS: number): PeerInfo {
 function network(over: Partial<NetworkInfo> = {}): NetworkInfo {
   return {
     peer_id: self, addrs: [`/ip4/127.0.0.1/tcp/37767/p2p/${self}`], joined: true, route: 'local', peers: [],
-    policy, contribution: { contributing: false, reason: 'off', active: 0 }, last_route: '', last_hops: null, liars: [], ...over,
+    policy, contribution: { contributing: false, reason: 'off', active: 0 }, last_route: '', last_hops: [], last_pipeline: null, liars: [], ...over,
   };
 }
 
@@ -103,7 +104,7 @@ describe('NetworkPage', () => {
     fireEvent.change(cpu, { target: { value: '25' } });
     await act(async () => fireEvent.click(screen.getByTestId('policy-save')));
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getByRole('status').textContent).toBe('Saved');
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Saved');
     expect((screen.getByTestId('policy-max_cpu_percent') as HTMLInputElement).value).toBe('25');
   });
 
@@ -114,9 +115,10 @@ describe('NetworkPage', () => {
     };
     const { client } = node(network({ peers: [peer(other, true, 41.2), peer(third, true, 12)], liars: [caught] }));
     render(<NetworkPage client={client} />);
-    const rows = await screen.findAllByTestId('peer');
-    expect(within(rows[0]).queryByTestId('peer-liar')?.textContent).toBe('caught lying');
-    expect(within(rows[1]).queryByTestId('peer-liar')).toBeNull();
+    await screen.findAllByTestId('peer');
+    const row = (id: string) => screen.getAllByTestId('peer').find((r) => r.getAttribute('data-peer') === id)!;
+    expect(within(row(other)).queryByTestId('peer-liar')?.textContent).toBe('caught lying');
+    expect(within(row(third)).queryByTestId('peer-liar')).toBeNull();
     const table = screen.getByRole('region', { name: 'Caught lying' });
     const cells = within(table).getAllByRole('cell').map((c) => c.textContent);
     expect([cells[0], cells[2], cells[3], cells[4]]).toEqual(['12D3…bCo7sr', 'chatcmpl-1', '8–16', '40']);
@@ -124,8 +126,7 @@ describe('NetworkPage', () => {
     await act(() => FakeEvents.emit('liar', {
       peer: third, request_id: 'chatcmpl-2', layers: [16, 24], pos: 7, claimed: 'cc'.repeat(32), computed: 'dd'.repeat(32),
     }));
-    const now = screen.getAllByTestId('peer');
-    expect(within(now[1]).getByTestId('peer-liar').textContent).toBe('caught lying');
+    expect(within(row(third)).getByTestId('peer-liar').textContent).toBe('caught lying');
     expect(screen.getAllByTestId('liar')).toHaveLength(2);
   });
 
@@ -137,17 +138,37 @@ describe('NetworkPage', () => {
     await act(() => FakeEvents.emit('peers', [peer(other, true, 41.2)]));
     const rows = screen.getAllByTestId('peer');
     expect(rows).toHaveLength(1);
+    expect(within(rows[0]).getByRole('rowheader').textContent).toBe('12D3…bCo7sr Copy');
     const cells = within(rows[0]).getAllByRole('cell').map((c) => c.textContent);
-    expect(cells).toEqual(['12D3…bCo7sr', 'bitnet-2b', 'avx2', '41.2', '0.4 ms', '3.20 GB', 'contributing']);
+    expect(cells).toEqual(['bitnet-2b all 30 layers d4f57056476abf6e', 'avx2', '41.2', '0.4 ms', 'direct', 'contributing', '30 s ago', '—']);
+    expect(screen.getAllByTestId('graph-peer').map((g) => g.getAttribute('data-peer'))).toEqual([other]);
 
     await act(() => FakeEvents.emit('peers', [peer(other, false, 38), peer(third, true, 12)]));
-    const now = screen.getAllByTestId('peer').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
-    expect(now.map((c) => [c[0], c[3], c[6]])).toEqual([
-      ['12D3…bCo7sr', '38.0', 'not contributing'], ['12D3…9HyQ6X', '12.0', 'contributing'],
-    ]);
+    const now = screen.getAllByTestId('peer').map((r) => [r.getAttribute('data-peer'), ...within(r).getAllByRole('cell').map((c) => c.textContent)]);
+    expect(now.map((c) => [c[0], c[3], c[6]])).toEqual([[third, '12.0', 'contributing'], [other, '38.0', 'not contributing']]);
+    expect(screen.getAllByTestId('graph-peer')).toHaveLength(2);
     expect(screen.queryByTestId('peers-empty')).toBeNull();
     unmount(); // leaving the page closes its event stream
     expect(FakeEvents.open).toHaveLength(0);
+  });
+
+  it('reads the peers again now and then: round trips and last-seen times change without an event', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval'] });
+    try {
+      let latency = 0.42;
+      const { client, calls } = fakeNode({
+        'GET /api/network': () => ({ body: network({ peers: [{ ...peer(other, true, 41.2), latency_ms: latency }] }) }),
+      });
+      render(<NetworkPage client={client} />);
+      const row = await screen.findByTestId('peer');
+      expect(within(row).getAllByRole('cell')[3].textContent).toBe('0.4 ms');
+      latency = 7.5;
+      await act(async () => vi.advanceTimersByTime(PEERS_REFRESH_MS));
+      await waitFor(() => expect(within(screen.getByTestId('peer')).getAllByRole('cell')[3].textContent).toBe('7.5 ms'));
+      expect(calls.filter((c) => c.path === '/api/network')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says how to join when the node is not on the network', async () => {
@@ -156,26 +177,38 @@ describe('NetworkPage', () => {
     expect((await screen.findByTestId('peers-empty')).textContent).toContain('--no-p2p');
   });
 
-  it('sets the route and shows the last route with each hop from route events', async () => {
-    const { client, calls } = node();
+  it('sets the route and draws the current generation\'s route live from route events; a failover redraws it', async () => {
+    const { client, calls } = node(network({ peers: [peer(other, true, 41.2), peer(third, true, 12)] }));
     render(<NetworkPage client={client} />);
     expect((await screen.findByTestId('route-local') as HTMLInputElement).checked).toBe(true);
-    expect(screen.getByTestId('last-route-empty').textContent).toContain('No pipelined request yet');
+    expect(screen.getByTestId('route-empty').textContent).toContain('No pipelined request yet');
 
     await act(async () => fireEvent.click(screen.getByTestId('route-pipeline')));
     expect(calls.at(-1)).toMatchObject({ method: 'PUT', path: '/api/network', body: { route: 'pipeline' } });
     expect((screen.getByTestId('route-pipeline') as HTMLInputElement).checked).toBe(true);
 
-    const route = 'local[0,2) → 12D3…bCo7sr[2,4)';
-    await act(() => FakeEvents.emit('route', { request_id: 'r1', route }));
-    expect(screen.getByTestId('last-route').textContent).toContain(route);
-    expect(screen.getByTestId('last-route').textContent).toContain('Running');
-    await act(() => FakeEvents.emit('route', {
-      request_id: 'r1', route, failovers: 0,
-      hops: [{ hop: 'local[0,2)', steps: 40, tokens: 45, last_ms: 0.9 }, { hop: '12D3…bCo7sr[2,4)', steps: 40, tokens: 45, last_ms: 3.25 }],
-    }));
-    const hops = screen.getAllByTestId('hop').map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
-    expect(hops).toEqual([['local[0,2)', '40', '45', '0.9 ms'], ['12D3…bCo7sr[2,4)', '40', '45', '3.3 ms']]);
+    const hop = (p: string, from: number, to: number, ms: number, steps: number) =>
+      ({ hop: `${p}[${from},${to})`, peer: p, from, to, ms, last_ms: ms, steps, tokens: steps });
+    const ev = (hops: ReturnType<typeof hop>[], state: 'running' | 'ended', failovers: number) =>
+      ({ request_id: 'r1', route: hops.map((h) => h.hop).join(' → '), hops, failovers, state });
+    const items = () => screen.getAllByTestId('route-hop').map((li) => [li.getAttribute('data-peer'), li.getAttribute('data-ms')]);
+
+    await act(() => FakeEvents.emit('route', ev([hop('local', 0, 2, 0, 0), hop(other, 2, 4, 0, 0), hop(third, 4, 6, 0, 0)], 'running', 0)));
+    expect(items()).toEqual([['local', '0'], [other, '0'], [third, '0']]);
+    expect(screen.getByTestId('route-state').textContent).toMatch(/^Running/);
+    expect(screen.getAllByTestId('graph-route-edge')).toHaveLength(3);
+
+    await act(() => FakeEvents.emit('route', ev([hop('local', 0, 2, 0.9, 40), hop(other, 2, 4, 3.25, 40), hop(third, 4, 6, 2.5, 40)], 'running', 0)));
+    expect(items()).toEqual([['local', '0.9'], [other, '3.25'], [third, '2.5']]);
+    expect(screen.getAllByTestId('graph-hop').map((t) => t.textContent)).toEqual(['1: 0–2 · 0.9 ms', '2: 2–4 · 3.3 ms', '3: 4–6 · 2.5 ms']);
+
+    await act(() => FakeEvents.emit('route', ev([hop('local', 0, 2, 0.9, 60), hop(other, 2, 4, 3.25, 60), hop('local', 4, 6, 1.1, 60)], 'running', 1)));
+    expect(items()).toEqual([['local', '0.9'], [other, '3.25'], ['local', '1.1']]);
+    expect(screen.getAllByTestId('graph-route-edge')).toHaveLength(2); // this node → other → back
+    expect(screen.getByTestId('route-announce').textContent).toContain('failover');
+
+    await act(() => FakeEvents.emit('route', ev([hop('local', 0, 2, 0.9, 80), hop(other, 2, 4, 3.25, 80), hop('local', 4, 6, 1.1, 80)], 'ended', 1)));
+    expect(screen.getByTestId('route-state').textContent).toMatch(/^Last request, ended.*1 failover/);
   });
 
   it('shows a route the node refuses', async () => {

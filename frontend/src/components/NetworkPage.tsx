@@ -2,14 +2,19 @@ import { useEffect, useState } from 'react';
 import type { Client } from '../api/client';
 import type { LiarEvent, NetworkInfo, PeerInfo, Policy, PolicyResponse, Route, RouteEvent } from '../api/types';
 import { ContributeSwitch } from './ContributeSwitch';
-import { LastRoute } from './LastRoute';
 import { LiarsTable } from './LiarsTable';
 import { PeerIdentity } from './PeerIdentity';
-import { PeersTable } from './PeersTable';
+import { PeersPage } from './PeersPage';
 import { PolicyForm } from './PolicyForm';
 import { RoutePicker } from './RoutePicker';
 
 export type NetworkClient = Pick<Client, 'network' | 'setRoute' | 'setPolicy' | 'events'>;
+
+/**
+ * How often the page reads the peers again: their round trips and last-seen times change
+ * without an event (the node publishes "peers" when one joins, leaves or changes what it offers).
+ */
+export const PEERS_REFRESH_MS = 15_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -20,7 +25,7 @@ function apply(n: NetworkInfo, type: string, data: unknown): NetworkInfo {
       return { ...n, peers: (data as PeerInfo[] | null) ?? [] };
     case 'route': {
       const r = data as RouteEvent;
-      return { ...n, last_route: r.route, last_hops: r.hops ?? null };
+      return { ...n, last_pipeline: r, last_route: r.route, last_hops: r.hops };
     }
     case 'policy': {
       const p = data as PolicyResponse;
@@ -39,7 +44,10 @@ function apply(n: NetworkInfo, type: string, data: unknown): NetworkInfo {
   }
 }
 
-/** NetworkPage: this node on the network, what it lends to peers, where its requests run, the peers. */
+/**
+ * NetworkPage: this node on the network, what it lends to peers, where its requests run, and its
+ * peers with the route of the current generation (PeersPage), live from the node's events.
+ */
 export function NetworkPage({ client }: { client: NetworkClient }) {
   const [net, setNet] = useState<NetworkInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,8 +57,12 @@ export function NetworkPage({ client }: { client: NetworkClient }) {
     let live = true;
     client.network().then((n) => live && setNet(n), (e) => live && setError(message(e)));
     const stop = client.events(['peers', 'route', 'policy', 'liar'], (type, data) => setNet((n) => n && apply(n, type, data)));
+    const poll = setInterval(() => {
+      client.network().then((f) => live && setNet((n) => n && { ...n, peers: f.peers }), () => {});
+    }, PEERS_REFRESH_MS);
     return () => {
       live = false;
+      clearInterval(poll);
       stop();
     };
   }, [client]);
@@ -86,11 +98,9 @@ export function NetworkPage({ client }: { client: NetworkClient }) {
           <ContributeSwitch on={net.policy.contribute} status={net.contribution} busy={busy} onToggle={() => void toggle()} />
           <PolicyForm value={net.policy} onSave={savePolicy} />
           <RoutePicker value={net.route} busy={busy} onChange={(r) => void pickRoute(r)} />
-          <h2>Peers</h2>
-          <PeersTable peers={net.peers ?? []} joined={net.joined} liars={new Set((net.liars ?? []).map((l) => l.peer))} />
+          <PeersPage joined={net.joined} addrs={net.addrs ?? []} peers={net.peers ?? []} route={net.last_pipeline}
+            liars={new Set((net.liars ?? []).map((l) => l.peer))} />
           <LiarsTable liars={net.liars ?? []} />
-          <h2>Last route</h2>
-          <LastRoute route={net.last_route} hops={net.last_hops} />
         </>
       )}
     </section>
