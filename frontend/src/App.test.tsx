@@ -180,7 +180,7 @@ describe('App shortcuts', () => {
     expect(document.activeElement).toBe(screen.getByRole('main'));
   });
 
-  it("Ctrl+K focuses the page's search box; where there is none it says so", async () => {
+  it("Ctrl+K focuses the page's search box, else the chat's conversation search", async () => {
     const { client } = fakeApp(true);
     render(<App client={client} />);
     await screen.findByTestId('chat-input');
@@ -190,7 +190,8 @@ describe('App shortcuts', () => {
     expect(document.activeElement).toBe(q);
     fireEvent.click(navButton('activity'));
     await key('k', { ctrlKey: true });
-    expect(screen.getByTestId('shell-announce').textContent).toBe('There is no search box on this page or in the chat.');
+    expect(navButton('chat').getAttribute('aria-current')).toBe('page');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('conversation-search')));
   });
 
   it('Escape stops the answer being written; Ctrl+Shift+O from another page starts a new chat', async () => {
