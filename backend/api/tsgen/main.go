@@ -37,6 +37,8 @@ import (
 	"github.com/aria-node/aria/backend/policy"
 	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/backend/settings"
+	"github.com/aria-node/aria/backend/update"
 )
 
 // Output is the generated file, relative to the repository's root.
@@ -107,6 +109,14 @@ var contract = []named{
 	{"LedgerReport", t[ledger.Report](), ""},
 	{"VerifyResponse", t[api.LedgerVerify](), "GET /api/ledger/verify"},
 	{"MemoryStatus", t[api.MemoryStatus](), "GET /api/memory/status"},
+	{"AppSettings", t[settings.Settings](), "the app's saved settings (settings.json)"},
+	{"ApiListen", t[settings.API](), "where the API listens from the next start"},
+	{"ServerState", t[api.ServerState](), "the API server as it runs now"},
+	{"AutostartState", t[api.AutostartState](), ""},
+	{"Release", t[update.Release](), "a release the signed feed describes"},
+	{"UpdateState", t[update.State](), `the update check; the "update" event`},
+	{"SettingsState", t[api.SettingsState](), `GET, PUT and PATCH /api/settings; the "settings" event`},
+	{"APIKeyAnswer", t[api.APIKeyAnswer](), "POST /api/settings/api-key/regenerate"},
 
 	// events (GET /api/events)
 	{"TokenEvent", t[events.Token](), ""},
@@ -138,6 +148,8 @@ var eventMap = []struct {
 	{events.TypeLedger, t[events.Ledger]()},
 	{events.TypeLiar, t[events.Liar]()},
 	{events.TypeReembed, t[events.Reembed]()},
+	{api.EventSettings, t[api.SettingsState]()},
+	{api.EventUpdate, t[update.State]()},
 }
 
 // enum is a union of string values: of a named Go string type, or of a field's values.
@@ -154,6 +166,8 @@ var enums = []enum{
 	{"LedgerKind", t[ledger.Kind](), []string{string(ledger.Local), string(ledger.Served), string(ledger.Hop), string(ledger.Remote)}},
 	{"Route", nil, []string{route.Local, route.Remote, route.Pipeline}},
 	{"ReembedState", nil, []string{events.ReembedRunning, events.ReembedDone, events.ReembedStopped}},
+	{"Theme", t[settings.Theme](), []string{string(settings.ThemeSystem), string(settings.ThemeLight), string(settings.ThemeDark)}},
+	{"KeySource", nil, []string{api.KeyFromFile, api.KeyFromFlag, api.KeyNone}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -164,6 +178,7 @@ var fieldTypes = map[string]string{
 	"LedgerEvent.kind":           "LedgerKind",
 	"TokenRateEvent.energy_kind": "EnergyKind",
 	"MemoryReembedEvent.state":   "ReembedState",
+	"ServerState.key_source":     "KeySource",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").
@@ -177,6 +192,7 @@ var nonNull = map[string]bool{
 	"ModelsResponse.local":        true,
 	"ModelsResponse.downloads":    true,
 	"LedgerList.entries":          true,
+	"SettingsState.pending":       true,
 }
 
 type gen struct {
