@@ -8,15 +8,17 @@ import { MemoryPage } from './components/MemoryPage';
 import { ModelPicker } from './components/ModelPicker';
 import { ModelsPage } from './components/ModelsPage';
 import { NetworkPage } from './components/NetworkPage';
+import { SettingsPage } from './components/SettingsPage';
+import { useSettingsTheme } from './api/settings';
 import { StatusBar } from './components/StatusBar';
 import { Welcome } from './components/Welcome';
 
 const empty: ModelsResponse = { catalogue: [], local: [], downloads: [] };
 
-type Page = 'chat' | 'memory' | 'models' | 'network' | 'ledger';
+type Page = 'chat' | 'memory' | 'models' | 'network' | 'ledger' | 'settings';
 const pages: { id: Page; label: string }[] = [
   { id: 'chat', label: 'Chat' }, { id: 'memory', label: 'Memory' }, { id: 'models', label: 'Models' }, { id: 'network', label: 'Network' },
-  { id: 'ledger', label: 'Ledger' },
+  { id: 'ledger', label: 'Ledger' }, { id: 'settings', label: 'Settings' },
 ];
 
 export function App({ client }: { client: Client }) {
@@ -27,6 +29,7 @@ export function App({ client }: { client: Client }) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const memory = useMemo(() => new MemoryApi(client), [client]);
+  useSettingsTheme(client);
 
   const refresh = useCallback(async () => {
     try {
@@ -100,6 +103,7 @@ export function App({ client }: { client: Client }) {
         {page === 'network' && <NetworkPage client={client} />}
         {page === 'ledger' && <LedgerPage client={client} />}
         {page === 'memory' && <MemoryPage api={memory} />}
+        {page === 'settings' && <SettingsPage client={client} />}
       </main>
       <StatusBar status={status} url={client.url} />
     </div>
