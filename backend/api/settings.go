@@ -40,7 +40,7 @@ type SettingsState struct {
 
 // ServerState is the API server as it runs now.
 type ServerState struct {
-	URL          string `json:"url"` // the base URL clients use
+	URL          string `json:"url"` // the base URL clients on this computer use (127.0.0.1 when listening on every address)
 	Address      string `json:"address"`
 	Port         int    `json:"port"`
 	Loopback     bool   `json:"loopback"`      // reachable from this machine only

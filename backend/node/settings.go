@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,6 +54,9 @@ func (n *Node) openSettings() error {
 	}
 	n.set.models = n.cfg.Models
 	exe := n.cfg.Executable
+	if exe == "" {
+		exe = os.Getenv("APPIMAGE") // an AppImage runs from a mount that is gone at the next login
+	}
 	if exe == "" {
 		if exe, err = os.Executable(); err != nil {
 			return fmt.Errorf("the executable to start at login: %w", err)
@@ -121,6 +125,10 @@ func (n *Node) SettingsState() api.SettingsState {
 	if u, err := url.Parse(n.url); err == nil {
 		st.Server.Address = u.Hostname()
 		st.Server.Port, _ = strconv.Atoi(u.Port())
+		if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsUnspecified() {
+			// Listening on every address: the URL this machine's clients can use.
+			st.Server.URL = "http://" + net.JoinHostPort("127.0.0.1", u.Port())
+		}
 	}
 	if n.set.override != "" {
 		st.Server.Override = n.set.override

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -250,10 +251,14 @@ func TestRegenerateKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n.Close()
-	u := strings.Replace(n.URL(), "0.0.0.0", "127.0.0.1", 1)
+	pu, err := url.Parse(n.URL()) // http://[::]:PORT, or 0.0.0.0
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://127.0.0.1:" + pu.Port()
 	old := n.APIKey()
 	st := settingsOf(t, u, old)
-	if st.Server.Key != old || st.Server.KeySource != api.KeyFromFile || !st.Server.AuthRequired || st.Server.Loopback {
+	if st.Server.Key != old || st.Server.KeySource != api.KeyFromFile || !st.Server.AuthRequired || st.Server.Loopback || st.Server.URL != u {
 		t.Fatalf("server %+v", st.Server)
 	}
 	if code, _ := call(t, http.MethodPost, u+"/api/settings/api-key/regenerate", "", ""); code != 401 {
