@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -199,4 +200,20 @@ it('asks before an address that leaves this computer', async () => {
   await page.getByTestId('api-save').press('Enter');
   await page.getByTestId('api-confirm-yes').press('Enter');
   await until(async () => expect((await api<SettingsAnswer>('/api/settings')).settings.api.address).toBe('0.0.0.0'));
+});
+
+it('has no serious or critical accessibility violation (axe-core), with a refusal and the confirmation shown', async () => {
+  await page.getByTestId('policy-max_concurrent').fill('0');
+  await page.getByTestId('policy-max_concurrent').press('Enter');
+  await until(async () => expect(await invalidReason('policy-max_concurrent')).toContain('below 1'));
+  await page.getByTestId('api-address').fill('192.168.1.2');
+  await page.getByTestId('api-save').press('Enter');
+  await page.getByRole('alertdialog').waitFor({ timeout: 5_000 });
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document.querySelector('[data-testid="settings-page"]'));
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(found).toEqual([]);
 });

@@ -186,12 +186,12 @@ describe('SettingsPage', () => {
   it('masks the key until revealed; regenerating switches this window to the new key', async () => {
     const { client, calls } = node();
     render(<SettingsPage client={client} />);
-    const key = await screen.findByTestId('api-key');
-    expect(key.textContent).not.toContain('aria-old-key');
+    expect((await screen.findByTestId('api-key')).textContent).toBe(`${'•'.repeat(24)}hidden`);
     const reveal = screen.getByTestId('api-key-reveal');
     expect(reveal.getAttribute('aria-pressed')).toBe('false');
     fireEvent.click(reveal);
-    expect(key.textContent).toBe('aria-old-key-0123456789');
+    expect(reveal.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByTestId('api-key').textContent).toBe('aria-old-key-0123456789');
 
     await act(async () => fireEvent.click(screen.getByTestId('api-key-regenerate')));
     const regen = calls.find((c) => c.path === '/api/settings/api-key/regenerate')!;

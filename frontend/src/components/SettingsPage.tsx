@@ -72,8 +72,7 @@ export function SettingsPage({ client }: { client: SettingsClient }) {
   const modelsPending = state.pending.includes('models_dir');
 
   return (
-    <section className="settings-page" aria-labelledby="settings-title" data-testid="settings-page">
-      <h1 id="settings-title" className="settings-title">Settings</h1>
+    <section className="settings-page" aria-label="Settings" data-testid="settings-page">
       <p role="status" className="meta" data-testid="settings-status">{note}</p>
 
       <SettingsPagePolicy value={policy} onSave={savePolicy} />

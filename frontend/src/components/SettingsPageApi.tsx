@@ -98,7 +98,10 @@ export function SettingsPageApi({ state, onSave, onRegenerate }: SettingsPageApi
       {server.key ? (
         <>
           <p className="row settings-key">
-            <code data-testid="api-key" aria-label={reveal ? 'API key' : 'API key, hidden'}>{reveal ? server.key : '•'.repeat(24)}</code>
+            <span className="sr-only">API key: </span>
+            {reveal ? <code data-testid="api-key">{server.key}</code> : (
+              <code data-testid="api-key"><span aria-hidden="true">{'•'.repeat(24)}</span><span className="sr-only">hidden</span></code>
+            )}
             <button type="button" data-testid="api-key-reveal" aria-pressed={reveal} onClick={() => setReveal((r) => !r)}>
               {reveal ? 'Hide key' : 'Reveal key'}
             </button>
