@@ -14,7 +14,7 @@ export CGO_ENABLED := 0
 # the arm64 kernels, Chromium for the browser end-to-end test, Xvfb and ImageMagick for the window
 # smoke test).
 APT_GUI    := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-APT_TEST   := qemu-user chromium xvfb xauth dbus-x11 x11-utils imagemagick curl python3 gnome-keyring
+APT_TEST   := qemu-user chromium xvfb xauth dbus-x11 x11-utils imagemagick curl python3 gnome-keyring desktop-file-utils
 GUI_TAGS   := desktop,production,webkit2_41
 NPM        ?= npm
 # playwright-core drives Debian's /usr/bin/chromium: never let npm fetch a browser.

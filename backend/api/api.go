@@ -50,6 +50,7 @@ type Options struct {
 	// APIKey is required as "Authorization: Bearer KEY" when RequireAuth is set (the node
 	// sets it when it listens on anything but loopback).
 	APIKey      string
+	Keys        *Keys // when set, the key in force (regenerated while the server runs); APIKey is then unused
 	RequireAuth bool
 	// Loopback says the server listens on loopback only. Then only requests whose Host names
 	// loopback (127.0.0.1, localhost, [::1], any port) or one of AllowedHosts are served: a page
@@ -141,8 +142,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authorized checks the Authorization header; the key is never taken from the URL (where it
 // would be left in logs, history and Referer): the frontend reads /api/events with fetch.
 func (h *Handler) authorized(r *http.Request) bool {
+	key := h.o.APIKey
+	if h.o.Keys != nil {
+		key = h.o.Keys.Get()
+	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && h.o.APIKey != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.o.APIKey)) == 1
+	return ok && key != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(key)) == 1
 }
 
 // cors answers preflights and allows the desktop window's origins; it reports whether the

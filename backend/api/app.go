@@ -218,7 +218,7 @@ func (a *App) putPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.SetPolicy(p); err != nil {
-		WriteError(w, http.StatusBadRequest, "invalid_policy", "", err.Error())
+		WriteError(w, http.StatusBadRequest, "invalid_policy", policy.Field(err), err.Error())
 		return
 	}
 	WriteJSON(w, http.StatusOK, PolicyState{Policy: a.Policy.Policy(), Status: a.Policy.Status()})

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/library"
+	"github.com/aria-node/aria/backend/settings"
 )
 
 // DataDir is the per-user directory for models and node state: $ARIA_DATA_DIR, else
@@ -43,7 +44,11 @@ func DemoModel() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
-	m, err := library.New(filepath.Join(dir, "models"))
+	models, err := settings.ModelsFolder(dir)
+	if err != nil {
+		return "", err
+	}
+	m, err := library.New(models)
 	if err != nil {
 		return "", err
 	}

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aria-node/aria/backend/library"
+	"github.com/aria-node/aria/backend/settings"
 )
 
 func modelsCmd(stdio IO) *cobra.Command {
@@ -21,7 +21,11 @@ func modelsCmd(stdio IO) *cobra.Command {
 			}
 			dir = d
 		}
-		m, err := library.New(filepath.Join(dir, "models"))
+		models, err := settings.ModelsFolder(dir)
+		if err != nil {
+			return nil, err
+		}
+		m, err := library.New(models)
 		if err == nil && hub != "" {
 			m.BaseURL = hub
 		}

@@ -28,11 +28,17 @@ type serveFlags struct {
 	capsInterval                        time.Duration
 	route, contribute, layers           string
 	memoryEmbedder, memoryEncryption    string
+	updateFeed                          string
 }
 
-// NodeConfig is the node configuration the desktop app starts with (defaults and environment).
+// UpdateFeedEnv names a release feed for the update check instead of the built-in one (tests
+// serve their own; the feed must still be signed with the built-in key).
+const UpdateFeedEnv = "ARIA_UPDATE_FEED"
+
+// NodeConfig is the node configuration the desktop app starts with (defaults, environment, and
+// the saved settings: the API listens where they say).
 func NodeConfig(stdio IO) (node.Config, error) {
-	return (&serveFlags{addr: node.DefaultAddr, cache: "f16", memoryEmbedder: node.EmbedLexical, audit: route.DefaultAuditShare}).config(stdio)
+	return (&serveFlags{cache: "f16", memoryEmbedder: node.EmbedLexical, audit: route.DefaultAuditShare}).config(stdio)
 }
 
 func (f *serveFlags) config(stdio IO) (node.Config, error) {
@@ -79,12 +85,16 @@ func (f *serveFlags) config(stdio IO) (node.Config, error) {
 	if err != nil {
 		return node.Config{}, err
 	}
+	feed := f.updateFeed
+	if feed == "" {
+		feed = os.Getenv(UpdateFeedEnv)
+	}
 	return node.Config{DataDir: dir, Model: f.model, Addr: f.addr, APIKey: f.apiKey, AllowedHosts: f.allowedHosts, Threads: f.threads,
 		Context: f.ctx, Queue: f.queue, Cache: cache, WattsPerCore: f.watts, Frontend: stdio.Frontend, Version: Version,
 		Log: slog.New(slog.NewTextHandler(stdio.Err, nil)),
 		P2P: !f.noP2P, P2PListen: f.listen, Bootstrap: f.bootstrap, NoMDNS: f.noMDNS, DHTServer: f.dhtServer, Route: f.route, AuditShare: f.audit,
 		CapsInterval: f.capsInterval, LayerRange: lr, Clock: clock, MemoryEmbedder: f.memoryEmbedder,
-		MemorySeal: seal, MemoryPassphrase: os.Getenv(PassphraseEnv)}, nil
+		MemorySeal: seal, MemoryPassphrase: os.Getenv(PassphraseEnv), UpdateFeed: feed}, nil
 }
 
 // testClock is the memory's clock from $ARIA_TEST_NOW (an RFC 3339 time the clock starts at and
@@ -109,6 +119,9 @@ func serveCmd(stdio IO) *cobra.Command {
 		Short: "Run the node headless: OpenAI-compatible API and the app in a browser",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("addr") {
+				f.addr = "" // the saved settings' address (127.0.0.1:8741 unless changed)
+			}
 			cfg, err := f.config(stdio)
 			if err != nil {
 				return err
@@ -139,7 +152,7 @@ func serveCmd(stdio IO) *cobra.Command {
 			}
 			st := n.Policy().Status()
 			fmt.Fprintf(stdio.Err, "contributing to the network: %v %s\n", st.Contributing, st.Reason)
-			if !api.IsLoopback(cfg.Addr) {
+			if n.SettingsState().Server.AuthRequired {
 				fmt.Fprintf(stdio.Out, "API key (send as Authorization: Bearer KEY): %s\n", n.APIKey())
 			}
 			if info, ok := n.Scheduler().Model(); ok {
@@ -159,7 +172,7 @@ func serveCmd(stdio IO) *cobra.Command {
 	}
 	fl := c.Flags()
 	fl.StringVarP(&f.model, "model", "m", "", "model file (GGUF) to load at start")
-	fl.StringVar(&f.addr, "addr", node.DefaultAddr, "listen address (port 0 picks a free one; off loopback an API key is required)")
+	fl.StringVar(&f.addr, "addr", node.DefaultAddr, "listen address, instead of the settings' (port 0 picks a free one; off loopback an API key is required)")
 	fl.StringArrayVar(&f.allowedHosts, "allowed-host", nil, "a host name, besides 127.0.0.1, localhost and [::1], that the loopback API answers to (repeatable)")
 	fl.StringVar(&f.apiKey, "api-key", "", "API key required off loopback (default: generated and stored in the data directory)")
 	fl.StringVar(&f.dataDir, "data-dir", "", "data directory (default: the per-user one, or $ARIA_DATA_DIR)")
@@ -178,6 +191,8 @@ func serveCmd(stdio IO) *cobra.Command {
 	fl.Float64Var(&f.audit, "audit", route.DefaultAuditShare, "share of pipelined requests' layer time spent re-executing peers' work to catch wrong results (0: none)")
 	fl.DurationVar(&f.capsInterval, "caps-interval", 0, "how often peers' capabilities are refreshed (default 30s)")
 	_ = fl.MarkHidden("caps-interval") // for tests
+	fl.StringVar(&f.updateFeed, "update-feed", "", "release feed of the update check (default: the project's; $"+UpdateFeedEnv+")")
+	_ = fl.MarkHidden("update-feed") // for tests
 	fl.StringVar(&f.layers, "layers", "", "load only layers FROM:TO of the model and serve them as a hop of other nodes' pipelines (for a model too large for one machine)")
 	fl.StringVar(&f.contribute, "contribute", "", "on or off: switch work for peers (saved in the data directory's policy)")
 	fl.Float64Var(&f.watts, "watts-per-core", 0, "power per busy core for the energy estimate where no energy counter is readable (0: 10 W on x86, 3 W on arm64)")

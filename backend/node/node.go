@@ -6,6 +6,7 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -87,9 +88,17 @@ type Config struct {
 	MemoryPassphrase string
 	// CapsInterval is how often peers' capabilities are refreshed (default 30 s; tests shorter).
 	CapsInterval time.Duration
+	// Models is the models folder ("": the settings' models_dir, else DataDir/models).
+	Models string
+	// Executable is what starts at login ("": this executable).
+	Executable string
+	// UpdateFeed is the release feed of the update check ("": update.DefaultFeed); UpdateKey the
+	// key it must be signed with (nil: the built-in one; tests give their own).
+	UpdateFeed string
+	UpdateKey  ed25519.PublicKey
 }
 
-// DefaultAddr is the API's default address: loopback only.
+// DefaultAddr is the API's default address, the default settings' (loopback only).
 const DefaultAddr = "127.0.0.1:8741"
 
 // Node is a running node.
@@ -111,7 +120,7 @@ type Node struct {
 	srv    *pipeline.Server // nil off the network
 	http   *api.Server
 	url    string
-	key    string
+	set    prefs              // the app's settings and the API key (settings.go)
 	stop   context.CancelFunc // the supervisor's
 	done   chan struct{}      // closed when the supervisor has stopped every service
 	err    error              // the supervisor's, once done
@@ -121,9 +130,6 @@ type Node struct {
 // Start builds the node, starts its services and returns when the API listens. On error
 // everything started is stopped again.
 func Start(ctx context.Context, cfg Config) (n *Node, err error) {
-	if cfg.Addr == "" {
-		cfg.Addr = DefaultAddr
-	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -147,6 +153,10 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			n, err = nil, fmt.Errorf("node: %w", err)
 		}
 	}()
+	if err = n.openSettings(); err != nil { // the address and the models folder, unless cfg gives them
+		return n, err
+	}
+	cfg = n.cfg
 	if n.models, err = library.New(cfg.ModelsDir()); err != nil {
 		return n, err
 	}
@@ -159,10 +169,8 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			return n, err
 		}
 	}
-	if n.key = cfg.APIKey; !loopback && n.key == "" {
-		if n.key, err = api.LoadOrCreateKey(filepath.Join(cfg.DataDir, "api-key")); err != nil {
-			return n, err
-		}
+	if err = n.openKey(loopback); err != nil {
+		return n, err
 	}
 	n.meter = metrics.NewMeter(metrics.Detect(cfg.PowercapRoot, cfg.WattsPerCore), n.bus.Publish)
 	n.sched = scheduler.New(scheduler.Config{Threads: cfg.Threads, Context: cfg.Context, Queue: cfg.Queue, Cache: cfg.Cache, LayerRange: cfg.LayerRange},
@@ -192,7 +200,8 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err != nil {
 		return n, err
 	}
-	if n.policy, err = policy.New(pol, policy.Options{Cores: runtime.NumCPU(), Power: policy.SystemPower()}); err != nil {
+	metered := &policy.NetworkManager{Log: cfg.Log, OnChange: n.publishPolicy}
+	if n.policy, err = policy.New(pol, policy.Options{Cores: runtime.NumCPU(), Power: policy.SystemPower(), Network: metered}); err != nil {
 		return n, err
 	}
 	if n.ledger, err = ledger.Open(ctx, filepath.Join(cfg.DataDir, "ledger.db"), key); err != nil {
@@ -255,8 +264,11 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	for p, h := range conversations.Mounts() {
 		mounts[p] = h
 	}
+	for p, h := range (&api.Settings{Backend: n}).Mounts() {
+		mounts[p] = h
+	}
 	mounts["POST /v1/embeddings"] = &n.emb
-	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, APIKey: n.key, RequireAuth: !loopback,
+	h := api.New(api.Options{Backend: backend{n.sched, n.router}, Models: n.localModels, Keys: n.set.keys, RequireAuth: !loopback,
 		Loopback: loopback, AllowedHosts: cfg.AllowedHosts, Static: cfg.Frontend, Version: cfg.Version,
 		Mounts: mounts, Meter: n.meter, Address: n.url, Memory: n.mind, Conversations: conversations, Log: cfg.Log})
 	n.http = api.NewServer(h, ln)
@@ -270,6 +282,11 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	svc("advert", ad.Serve)
 	svc("memory events", n.memoryEvents)
 	svc("memory consolidation", n.memoryConsolidation)
+	n.newUpdateChecker()
+	svc("update", n.set.upd.Serve) // idle until the user turns the update check on
+	if runtime.GOOS == "linux" {
+		svc("metered", metered.Serve) // NetworkManager is Linux's; elsewhere the network is never metered
+	}
 	if n.p2p != nil {
 		n.p2p.SetCapabilities(ad.Capabilities)
 		known := newPeerSet()
@@ -313,15 +330,21 @@ func (s service) Serve(ctx context.Context) error { return s.serve(ctx) }
 func (s service) String() string                  { return s.name }
 
 // ModelsDir is where model files live.
-func (c *Config) ModelsDir() string { return filepath.Join(c.DataDir, "models") }
+func (c *Config) ModelsDir() string {
+	if c.Models != "" {
+		return c.Models
+	}
+	return filepath.Join(c.DataDir, "models")
+}
 
 func (n *Node) policyPath() string { return filepath.Join(n.cfg.DataDir, "policy.json") }
 
 // URL is the API's base URL.
 func (n *Node) URL() string { return n.url }
 
-// APIKey is the key clients send off loopback ("" on loopback).
-func (n *Node) APIKey() string { return n.key }
+// APIKey is the key clients send off loopback ("" on loopback until one is made); it changes
+// when the settings page regenerates it.
+func (n *Node) APIKey() string { return n.set.keys.Get() }
 
 // Scheduler gives access to the engine's queue.
 func (n *Node) Scheduler() *scheduler.Scheduler { return n.sched }
@@ -399,11 +422,17 @@ func (n *Node) setPolicy(p policy.Policy) error {
 	if n.srv != nil {
 		n.srv.Revoke() // streams admitted under the old policy stop if it no longer allows them
 	}
-	n.bus.Publish(events.TypePolicy, api.PolicyState{Policy: p, Status: n.policy.Status()})
+	n.publishPolicy()
+	return nil
+}
+
+// publishPolicy tells the pages, the tray and the peers the policy and whether it lets peers
+// work now (after a change of the policy, or of the network's metered state).
+func (n *Node) publishPolicy() {
+	n.bus.Publish(events.TypePolicy, api.PolicyState{Policy: n.policy.Policy(), Status: n.policy.Status()})
 	if n.p2p != nil {
 		n.p2p.Refresh()
 	}
-	return nil
 }
 
 // localModels lists the models directory for the OpenAI layer.

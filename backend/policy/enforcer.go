@@ -20,6 +20,7 @@ var (
 	ErrOff          = fmt.Errorf("%w: contribution is off", ErrRefused)
 	ErrOutsideHours = fmt.Errorf("%w: outside contribution hours", ErrRefused)
 	ErrOnBattery    = fmt.Errorf("%w: on battery", ErrRefused)
+	ErrMetered      = fmt.Errorf("%w: on a metered network", ErrRefused)
 	ErrPaused       = fmt.Errorf("%w: paused", ErrRefused)
 	ErrBusy         = fmt.Errorf("%w: busy with other peers' jobs", ErrRefused)
 	// ErrPeerShare refuses a peer already running its share of the jobs (see PeerShare) while
@@ -50,11 +51,19 @@ type PowerSource interface {
 	OnBattery() (bool, error)
 }
 
-// Options are the machine facts an Enforcer needs; zero values mean the real ones.
+// NetworkSource tells whether the network in use is metered (NetworkManager's view on Linux).
+type NetworkSource interface {
+	Metered() (bool, error)
+}
+
+// Options are the machine facts an Enforcer needs; zero values mean the real ones, but for
+// Network: reading it needs a watcher the caller runs (NetworkManager), so nil means unknown,
+// which counts as not metered.
 type Options struct {
-	Now   func() time.Time // clock; Hours are read in the location of its times (default time.Now, local)
-	Power PowerSource      // default SystemPower()
-	Cores int              // default runtime.NumCPU()
+	Now     func() time.Time // clock; Hours are read in the location of its times (default time.Now, local)
+	Power   PowerSource      // default SystemPower()
+	Network NetworkSource    // nil: never metered
+	Cores   int              // default runtime.NumCPU()
 }
 
 // Status is what the UI shows: whether peers get work now, and if not, why.
@@ -70,9 +79,10 @@ const limiterTTL = time.Minute
 
 // Enforcer applies a Policy to peer requests. It is safe for concurrent use.
 type Enforcer struct {
-	now   func() time.Time
-	power PowerSource
-	cores int
+	now     func() time.Time
+	power   PowerSource
+	network NetworkSource
+	cores   int
 
 	mu        sync.Mutex
 	p         Policy
@@ -81,6 +91,7 @@ type Enforcer struct {
 	peers     map[string]*peerLimiter
 	lastPrune time.Time
 	powerErr  string // last power-reading error logged, to log each new one once
+	netErr    string // the same for the network's metered state
 }
 
 type peerLimiter struct {
@@ -100,7 +111,7 @@ func New(p Policy, o Options) (*Enforcer, error) {
 	if o.Cores <= 0 {
 		o.Cores = runtime.NumCPU()
 	}
-	e := &Enforcer{now: o.Now, power: o.Power, cores: o.Cores, peers: map[string]*peerLimiter{}}
+	e := &Enforcer{now: o.Now, power: o.Power, network: o.Network, cores: o.Cores, peers: map[string]*peerLimiter{}}
 	if err := e.Update(p); err != nil {
 		return nil, err
 	}
@@ -160,6 +171,8 @@ func (e *Enforcer) Status() Status {
 		s.Reason = "outside hours " + e.hours.String()
 	case errors.Is(err, ErrOnBattery):
 		s.Reason = "on battery"
+	case errors.Is(err, ErrMetered):
+		s.Reason = "on a metered network"
 	case errors.Is(err, ErrPaused):
 		s.Reason = "paused until " + e.p.PausedUntil.In(e.now().Location()).Format("2006-01-02 15:04")
 	}
@@ -168,7 +181,8 @@ func (e *Enforcer) Status() Status {
 
 // Admit decides whether peerID may start a job now. On success the caller must call release
 // when the job ends (calling it again does nothing). Refusals match ErrRefused and one of
-// ErrOff, ErrOutsideHours, ErrOnBattery, ErrBusy, or are a *RateLimitError.
+// ErrOff, ErrPaused, ErrOutsideHours, ErrOnBattery, ErrMetered, ErrBusy, or are a
+// *RateLimitError.
 func (e *Enforcer) Admit(ctx context.Context, peerID string) (release func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -213,16 +227,17 @@ func (e *Enforcer) Admit(ctx context.Context, peerID string) (release func(), er
 	}, nil
 }
 
-// gate checks the conditions that hold for every peer: the switch, the hours, the power.
-// The caller holds e.mu.
 // Allowed says whether peers' work may go on now (contributing on, inside the hours, not on
-// battery): the pipeline server asks it before every step of an admitted stream.
+// battery or a metered network): the pipeline server asks it before every step of an admitted
+// stream.
 func (e *Enforcer) Allowed(string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.gate(e.now())
 }
 
+// gate checks the conditions that hold for every peer: the switch, the pause, the hours, the
+// power, the network. The caller holds e.mu.
 func (e *Enforcer) gate(now time.Time) error {
 	if !e.p.Contribute {
 		return ErrOff
@@ -235,18 +250,35 @@ func (e *Enforcer) gate(now time.Time) error {
 	}
 	if e.p.PauseOnBattery {
 		onBattery, err := e.power.OnBattery()
-		if err != nil {
+		switch {
+		case err != nil:
 			// Unknown power state counts as mains, like a machine without power supply
 			// information; the user sees it in the log once.
 			if err.Error() != e.powerErr {
 				e.powerErr = err.Error()
 				slog.Warn("policy: cannot read the power state; assuming mains power", "err", err)
 			}
-			return nil
-		}
-		e.powerErr = ""
-		if onBattery {
+		case onBattery:
+			e.powerErr = ""
 			return ErrOnBattery
+		default:
+			e.powerErr = ""
+		}
+	}
+	if e.p.PauseOnMetered && e.network != nil {
+		metered, err := e.network.Metered()
+		switch {
+		case err != nil:
+			// Unknown counts as not metered, as an unknown power state counts as mains.
+			if err.Error() != e.netErr {
+				e.netErr = err.Error()
+				slog.Warn("policy: cannot tell whether the network is metered; assuming it is not", "err", err)
+			}
+		case metered:
+			e.netErr = ""
+			return ErrMetered
+		default:
+			e.netErr = ""
 		}
 	}
 	return nil

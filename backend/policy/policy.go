@@ -22,6 +22,7 @@ type Policy struct {
 	MaxThreads            int    `json:"max_threads"`              // cap on a peer job's threads, 0 = none
 	Hours                 string `json:"hours"`                    // "" = any time, else "HH:MM-HH:MM" local time, may wrap midnight
 	PauseOnBattery        bool   `json:"pause_on_battery"`         // no peer work while on battery
+	PauseOnMetered        bool   `json:"pause_on_metered"`         // no peer work on a metered network (a phone's hotspot, mobile broadband)
 	PeerRequestsPerMinute int    `json:"peer_requests_per_minute"` // per peer, ≥ 1
 	MaxConcurrent         int    `json:"max_concurrent"`           // peer jobs at once, ≥ 1
 	// PausedUntil pauses contribution until then (the tray's "Pause for 1 hour" and "until
@@ -34,25 +35,43 @@ func Default() Policy {
 	return Policy{
 		MaxCPUPercent:         50,
 		PauseOnBattery:        true,
+		PauseOnMetered:        true,
 		PeerRequestsPerMinute: 30,
 		MaxConcurrent:         1,
 	}
+}
+
+// FieldError is an invalid value of one field, by its JSON name.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+
+// Field is the JSON name of the field err is about ("" when it is about none): the API answers
+// it as the error's param, and the settings page puts the reason beside that field.
+func Field(err error) string {
+	if fe, ok := errors.AsType[*FieldError](err); ok {
+		return fe.Field
+	}
+	return ""
 }
 
 // Validate reports the first invalid field by its JSON name.
 func (p Policy) Validate() error {
 	switch {
 	case p.MaxCPUPercent < 1 || p.MaxCPUPercent > 100:
-		return fmt.Errorf("max_cpu_percent: %d is not between 1 and 100", p.MaxCPUPercent)
+		return &FieldError{"max_cpu_percent", fmt.Sprintf("%d is not between 1 and 100", p.MaxCPUPercent)}
 	case p.MaxThreads < 0:
-		return fmt.Errorf("max_threads: %d is negative (0 means no cap)", p.MaxThreads)
+		return &FieldError{"max_threads", fmt.Sprintf("%d is negative (0 means no cap)", p.MaxThreads)}
 	case p.PeerRequestsPerMinute < 1:
-		return fmt.Errorf("peer_requests_per_minute: %d is below 1 (turn contribute off instead)", p.PeerRequestsPerMinute)
+		return &FieldError{"peer_requests_per_minute", fmt.Sprintf("%d is below 1 (turn contribute off instead)", p.PeerRequestsPerMinute)}
 	case p.MaxConcurrent < 1:
-		return fmt.Errorf("max_concurrent: %d is below 1 (turn contribute off instead)", p.MaxConcurrent)
+		return &FieldError{"max_concurrent", fmt.Sprintf("%d is below 1 (turn contribute off instead)", p.MaxConcurrent)}
 	}
 	if _, err := parseHours(p.Hours); err != nil {
-		return fmt.Errorf("hours: %w", err)
+		return &FieldError{"hours", err.Error()}
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 
 func TestDefault(t *testing.T) {
 	want := policy.Policy{Contribute: false, MaxCPUPercent: 50, MaxThreads: 0, Hours: "",
-		PauseOnBattery: true, PeerRequestsPerMinute: 30, MaxConcurrent: 1}
+		PauseOnBattery: true, PauseOnMetered: true, PeerRequestsPerMinute: 30, MaxConcurrent: 1}
 	if got := policy.Default(); got != want {
 		t.Fatalf("Default() = %+v, want %+v", got, want)
 	}
@@ -39,7 +39,7 @@ func TestJSONFieldNames(t *testing.T) {
 	}
 	slices.Sort(keys)
 	want := []string{"contribute", "hours", "max_concurrent", "max_cpu_percent", "max_threads",
-		"pause_on_battery", "peer_requests_per_minute"}
+		"pause_on_battery", "pause_on_metered", "peer_requests_per_minute"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("JSON keys %v, want %v", keys, want)
 	}
@@ -183,6 +183,8 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate(%+v) accepted it, want an error naming %s", p, tc.field)
 			case tc.field != "" && !strings.HasPrefix(err.Error(), tc.field+":"):
 				t.Fatalf("error %q does not start with the field name %s", err, tc.field)
+			case policy.Field(err) != tc.field:
+				t.Fatalf("Field(%v) = %q, want %q (the API's param)", err, policy.Field(err), tc.field)
 			}
 		})
 	}

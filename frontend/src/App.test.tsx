@@ -38,6 +38,14 @@ function fakeApp(withModel: boolean) {
         return json({ catalogue: [], local: [], downloads: [] });
       case 'GET /api/policy':
         return json({ policy, status: { contributing: false, reason: 'off', active: 0 } });
+      case 'GET /api/settings':
+        return json({
+          settings: { theme: 'system', start_at_login: false, update_check: false, api: { address: '127.0.0.1', port: 8741 }, models_dir: '', first_run_done: true },
+          data_dir: '/tmp/aria', models_dir: '/tmp/aria/models', pending: [],
+          server: { url: 'http://127.0.0.1:8741', address: '127.0.0.1', port: 8741, loopback: true, auth_required: false, key: '', key_source: 'none' },
+          autostart: { entry: '/tmp/autostart/aria.desktop', exists: false },
+          update: { enabled: false, feed: '', current: 'test' },
+        });
       case 'POST /api/models/demo':
         state.model = { ...model, id: 'aria-demo.gguf' };
         return json({ name: 'aria-demo.gguf', file: 'aria-demo.gguf', size: 1 });
@@ -145,7 +153,7 @@ describe('App first run', () => {
     await screen.findByTestId('chat-input');
     expect(screen.queryByTestId('first-run')).toBeNull();
     fireEvent.click(navButton('settings'));
-    fireEvent.click(screen.getByTestId('run-setup'));
+    fireEvent.click(await screen.findByTestId('settings-first-run'));
     expect(screen.getByTestId('first-run')).toBeTruthy();
   });
 });

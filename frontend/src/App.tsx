@@ -13,6 +13,8 @@ import { ModelChoice } from './components/ModelChoice';
 import { ModelPicker } from './components/ModelPicker';
 import { ModelsPage } from './components/ModelsPage';
 import { NetworkPage } from './components/NetworkPage';
+import { SettingsPage } from './components/SettingsPage';
+import { useSettingsTheme } from './api/settings';
 import { StatusBar } from './components/StatusBar';
 import { Welcome } from './components/Welcome';
 import { localFirstRun, type FirstRunStore } from './firstRun';
@@ -67,6 +69,7 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
   const [tick, setTick] = useState(0);
   const conversations = useMemo(() => new ConversationsApi(client), [client]);
   const [chat] = useState(() => new ChatSession()); // the chat, its draft and answer outlive page switches
+  useSettingsTheme(client);
 
   const refresh = useCallback(async () => {
     try {
@@ -257,16 +260,7 @@ export function App({ client, firstRun: firstRunStore }: AppProps) {
       case 'activity':
         return <ActivityPage history={history} />;
       case 'settings':
-        // Until the settings page is merged: <SettingsPage client={client} onRunSetup={startSetup} /> goes here.
-        return (
-          <section className="settings-page" aria-labelledby="settings-title" data-testid="settings-page">
-            <h2 id="settings-title">Settings</h2>
-            <div className="card">
-              <p>The first-run setup: a model, contribution, and what stays private.</p>
-              <button data-testid="run-setup" onClick={startSetup}>Run the setup again</button>
-            </div>
-          </section>
-        );
+        return <SettingsPage client={client} onRunSetup={startSetup} />;
     }
   };
 

@@ -47,3 +47,33 @@ function defaultStorage(): Storage | null {
     return null;
   }
 }
+
+/** The part of the settings API nodeFirstRun needs (SettingsApi in ./api/settings). */
+export interface FirstRunSettings {
+  get(): Promise<{ settings: { first_run_done?: boolean } }>;
+  patch(p: { first_run_done: boolean }): Promise<unknown>;
+}
+
+/**
+ * nodeFirstRun keeps the flag in the node's settings (first_run_done in settings.json), so the
+ * window and a browser on the same node agree, and "Run first-run again" on the settings page
+ * works. A node that cannot answer falls back to fallback (this page's storage).
+ */
+export function nodeFirstRun(api: FirstRunSettings, fallback: FirstRunStore = localFirstRun()): FirstRunStore {
+  return {
+    async isDone() {
+      try {
+        return (await api.get()).settings.first_run_done === true;
+      } catch {
+        return fallback.isDone();
+      }
+    },
+    async setDone(done) {
+      try {
+        await api.patch({ first_run_done: done });
+      } catch {
+        await fallback.setDone(done);
+      }
+    },
+  };
+}

@@ -37,6 +37,8 @@ import (
 	"github.com/aria-node/aria/backend/policy"
 	"github.com/aria-node/aria/backend/route"
 	"github.com/aria-node/aria/backend/scheduler"
+	"github.com/aria-node/aria/backend/settings"
+	"github.com/aria-node/aria/backend/update"
 )
 
 // Output is the generated file, relative to the repository's root.
@@ -114,6 +116,14 @@ var contract = []named{
 	{"ConversationMessage", t[api.ConversationMessage](), "a message of a saved conversation"},
 	{"Conversation", t[api.Conversation](), "GET /api/conversations/{id}; the body and answer of POST /api/conversations; the JSON export"},
 	{"ConversationPatch", t[api.ConversationPatch](), "the body of PATCH /api/conversations/{id}"},
+	{"AppSettings", t[settings.Settings](), "the app's saved settings (settings.json)"},
+	{"ApiListen", t[settings.API](), "where the API listens from the next start"},
+	{"ServerState", t[api.ServerState](), "the API server as it runs now"},
+	{"AutostartState", t[api.AutostartState](), ""},
+	{"Release", t[update.Release](), "a release the signed feed describes"},
+	{"UpdateState", t[update.State](), `the update check; the "update" event`},
+	{"SettingsState", t[api.SettingsState](), `GET, PUT and PATCH /api/settings; the "settings" event`},
+	{"APIKeyAnswer", t[api.APIKeyAnswer](), "POST /api/settings/api-key/regenerate"},
 
 	// events (GET /api/events)
 	{"TokenEvent", t[events.Token](), ""},
@@ -148,6 +158,8 @@ var eventMap = []struct {
 	{events.TypeReembed, t[events.Reembed]()},
 	{api.EventConversation, t[api.ConversationSummary]()},
 	{api.EventConversationDeleted, t[api.ConversationDeleted]()},
+	{api.EventSettings, t[api.SettingsState]()},
+	{api.EventUpdate, t[update.State]()},
 }
 
 // enum is a union of string values: of a named Go string type, or of a field's values.
@@ -167,6 +179,8 @@ var enums = []enum{
 	{"ConversationRole", nil, []string{convo.RoleSystem, convo.RoleUser, convo.RoleAssistant}},
 	{"RouteState", nil, []string{events.RouteRunning, events.RouteEnded}},
 	{"PeerConnection", nil, []string{p2p.Direct, p2p.Relayed}},
+	{"Theme", t[settings.Theme](), []string{string(settings.ThemeSystem), string(settings.ThemeLight), string(settings.ThemeDark)}},
+	{"KeySource", nil, []string{api.KeyFromFile, api.KeyFromFlag, api.KeyNone}},
 }
 
 // fieldTypes gives plain string fields their union ("TSName.json_name" → TypeScript type).
@@ -180,6 +194,7 @@ var fieldTypes = map[string]string{
 	"ConversationMessage.role":   "ConversationRole",
 	"RouteEvent.state":           "RouteState",
 	"PeerInfo.connection":        "PeerConnection",
+	"ServerState.key_source":     "KeySource",
 }
 
 // nonNull are the slice fields the server never sends as null ("TSName.json_name").
@@ -199,6 +214,7 @@ var nonNull = map[string]bool{
 	"Conversation.messages":       true,
 	"NetworkInfo.last_hops":       true,
 	"RouteEvent.hops":             true,
+	"SettingsState.pending":       true,
 }
 
 type gen struct {

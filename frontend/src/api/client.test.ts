@@ -69,7 +69,7 @@ describe('Client', () => {
     const msg = 'hours: "25:00-07:00" is not a time of day HH:MM';
     const f = vi.fn(async () => new Response(JSON.stringify({ error: { message: msg, type: 'invalid_request_error' } }), { status: 400 }));
     const c = new Client({ url: '', key: '' }, f as unknown as typeof fetch);
-    const p = { contribute: true, max_cpu_percent: 50, max_threads: 0, hours: '25:00-07:00', pause_on_battery: true, peer_requests_per_minute: 30, max_concurrent: 1 };
+    const p = { contribute: true, max_cpu_percent: 50, max_threads: 0, hours: '25:00-07:00', pause_on_battery: true, pause_on_metered: true, peer_requests_per_minute: 30, max_concurrent: 1 };
     const err = await c.setPolicy(p).catch((e) => e);
     expect(err).toMatchObject({ status: 400, message: msg });
     expect(JSON.parse((f.mock.calls[0] as unknown as [string, RequestInit])[1].body as string)).toEqual(p);

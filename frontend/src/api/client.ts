@@ -75,10 +75,30 @@ export interface StreamHandlers {
 export type ChatAria = AriaStats & { memory?: AriaMemory };
 
 export class Client {
+  /** the headers of the open event streams, which send the current key when they reconnect */
+  private streams = new Set<Record<string, string>>();
+
   constructor(private ep: Endpoint, private f: typeof fetch = fetch.bind(globalThis)) {}
 
   get url(): string {
     return this.ep.url;
+  }
+
+  /**
+   * setKey replaces the API key after the node regenerated it: the next requests and the event
+   * streams' reconnections send it, and a browser tab keeps it for reloads.
+   */
+  setKey(key: string): void {
+    this.ep = { ...this.ep, key };
+    for (const h of this.streams) {
+      if (key) h.Authorization = `Bearer ${key}`;
+      else delete h.Authorization;
+    }
+    try {
+      sessionStorage.setItem(keyStore, key);
+    } catch {
+      // no storage: the key lasts as long as the page
+    }
   }
 
   private headers(json = false): HeadersInit {
@@ -223,8 +243,10 @@ export class Client {
   events(types: string[], on: (type: string, data: unknown) => void): () => void {
     const q = new URLSearchParams({ types: types.join(',') });
     const want = new Set(types);
-    return openEventStream(this.f, `${this.ep.url}/api/events?${q}`, {
-      headers: this.headers() as Record<string, string>,
+    const headers = this.headers() as Record<string, string>;
+    this.streams.add(headers);
+    const stop = openEventStream(this.f, `${this.ep.url}/api/events?${q}`, {
+      headers,
       onEvent: (ev) => {
         if (want.has(ev.event)) on(ev.event, JSON.parse(ev.data));
       },
@@ -232,6 +254,10 @@ export class Client {
         if (final) console.warn('aria: the event stream gave up:', e);
       },
     });
+    return () => {
+      this.streams.delete(headers);
+      stop();
+    };
   }
 }
 

@@ -18,6 +18,10 @@ export type RouteState = 'running' | 'ended';
 
 export type PeerConnection = 'direct' | 'relayed';
 
+export type Theme = 'system' | 'light' | 'dark';
+
+export type KeySource = 'file' | 'flag' | 'none';
+
 /** api.Model: GET /v1/models/{id}; an entry of GET /v1/models */
 export interface Model {
   id: string;
@@ -332,6 +336,7 @@ export interface Policy {
   max_threads: number;
   hours: string;
   pause_on_battery: boolean;
+  pause_on_metered: boolean;
   peer_requests_per_minute: number;
   max_concurrent: number;
   paused_until?: string;
@@ -514,6 +519,74 @@ export interface ConversationPatch {
   title: string;
 }
 
+/** settings.Settings: the app's saved settings (settings.json) */
+export interface AppSettings {
+  theme: Theme;
+  start_at_login: boolean;
+  update_check: boolean;
+  api: ApiListen;
+  models_dir: string;
+  first_run_done: boolean;
+}
+
+/** settings.API: where the API listens from the next start */
+export interface ApiListen {
+  address: string;
+  port: number;
+}
+
+/** api.ServerState: the API server as it runs now */
+export interface ServerState {
+  url: string;
+  address: string;
+  port: number;
+  loopback: boolean;
+  auth_required: boolean;
+  key: string;
+  key_source: KeySource;
+  override?: string;
+}
+
+/** api.AutostartState */
+export interface AutostartState {
+  entry: string;
+  exists: boolean;
+}
+
+/** update.Release: a release the signed feed describes */
+export interface Release {
+  version: string;
+  notes: string;
+  url: string;
+  published: string;
+}
+
+/** update.State: the update check; the "update" event */
+export interface UpdateState {
+  enabled: boolean;
+  feed: string;
+  current: string;
+  checked?: string;
+  error?: string;
+  release?: Release;
+}
+
+/** api.SettingsState: GET, PUT and PATCH /api/settings; the "settings" event */
+export interface SettingsState {
+  settings: AppSettings;
+  data_dir: string;
+  models_dir: string;
+  pending: string[];
+  server: ServerState;
+  autostart: AutostartState;
+  update: UpdateState;
+}
+
+/** api.APIKeyAnswer: POST /api/settings/api-key/regenerate */
+export interface APIKeyAnswer {
+  key: string;
+}
+
 /** events.Token */
 export interface TokenEvent {
   id: string;
@@ -633,4 +706,6 @@ export interface EventMap {
   memory_reembed: MemoryReembedEvent;
   conversation: ConversationSummary;
   conversation_deleted: ConversationDeletedEvent;
+  settings: SettingsState;
+  update: UpdateState;
 }

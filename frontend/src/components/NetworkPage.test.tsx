@@ -9,7 +9,7 @@ const other = '12D3KooWRm3yqvT8EWFx1Ju6S7hK2aGb4vRr7LCBtxcH7BbCo7sr';
 const third = '12D3KooWPjceQrSwdWXPyLLeABRXmuqt69Rg3sBYbU1Nft9HyQ6X';
 
 const policy: Policy = {
-  contribute: false, max_cpu_percent: 50, max_threads: 0, hours: '', pause_on_battery: true,
+  contribute: false, max_cpu_percent: 50, max_threads: 0, hours: '', pause_on_battery: true, pause_on_metered: true,
   peer_requests_per_minute: 30, max_concurrent: 1,
 };
 

@@ -10,7 +10,7 @@ const official: CatalogueEntry = {
   file: 'ggml-model-i2_s.gguf', size: 1_187_801_280, sha256: 'ab', downloaded: false,
 };
 const demo: CatalogueEntry = { id: 'demo-random', name: 'Demo', description: 'random', file: 'demo.gguf', size: 1, sha256: '', synthetic: true, downloaded: false };
-const policy: Policy = { contribute: false, max_cpu_percent: 50, max_threads: 0, hours: '', pause_on_battery: true, peer_requests_per_minute: 30, max_concurrent: 1 };
+const policy: Policy = { contribute: false, max_cpu_percent: 50, max_threads: 0, hours: '', pause_on_battery: true, pause_on_metered: true, peer_requests_per_minute: 30, max_concurrent: 1 };
 
 /** node: the node's answers; loaded is what /api/models/load and /demo loaded. */
 function node() {
