@@ -1,4 +1,4 @@
-//go:build desktop && cgo
+//go:build desktop && (cgo || windows)
 
 package main
 
