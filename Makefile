@@ -178,6 +178,7 @@ NFPM        := GOFLAGS= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 GOWINRES    := GOFLAGS= $(GO) run github.com/tc-hib/go-winres@v0.3.3
 ACTIONLINT  := GOFLAGS= $(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 APT_DIST    := nsis p7zip-full desktop-file-utils file
+APT_WINE    := wine64 wine xvfb xauth
 DIST        := dist
 DIST_WORK   := bin/dist
 # The packages' version: the tag without its "v" ("v1.2.0-3-gabc1234" gives 1.2.0+3.gabc1234, a
@@ -228,12 +229,18 @@ dist: build deps-dist
 	cd $(DIST) && sha256sum $(notdir $(DEB) $(WIN_SETUP)) > SHA256SUMS
 	@ls -l $(DIST)
 
-## test-dist: `make dist`, then what a user would check: the .deb installs with apt-get, runs and
-## purges without a trace; the Windows installer is a PE file under 40 MB holding aria.exe; the
-## sums verify. It installs and purges the package `aria` on this machine (root or sudo).
+## test-dist: `make dist`, then what a user would check: the sums verify; the Windows installer is
+## a 64-bit PE file under 40 MB holding aria.exe, and under Wine it installs for the user, registers
+## its uninstaller, which keeps the user's data unless asked; the .deb installs with apt-get, runs
+## and purges without a trace. It installs and purges the package `aria` on this machine (root or
+## sudo), and installs Wine (wine64, without recommends) from apt.
 test-dist: dist
+	@missing=""; for p in $(APT_WINE); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; fi
 	cd $(DIST) && sha256sum --check --strict SHA256SUMS
 	build/windows/test-installer.sh $(WIN_SETUP) $(DIST_WORK)/aria.exe
+	xvfb-run -a build/windows/test-installer-wine.sh $(WIN_SETUP) '$(DIST_VERSION)'
 	build/linux/test-deb.sh $(DEB) '$(VERSION)' '$(COMMIT)'
 
 ## dist-vars: the build's version and link flags as NAME=value lines, for the release workflow's

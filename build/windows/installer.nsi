@@ -12,7 +12,9 @@
 ;   Windows 10): when the registry says it is missing, the installer runs Microsoft's Evergreen
 ;   bootstrapper (WEBVIEW2), which downloads and installs it for this user.
 
-Unicode true
+; A 64-bit installer: ARIA runs on 64-bit Windows only, and the registry it reads and writes is
+; then the native view, without WOW6432Node redirection.
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel user

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks the Windows installer that `make dist` built, as far as Linux can: it is a Windows
-# executable (PE) of at most 40 MB that asks for no administrator rights, and its archive holds
-# aria.exe (the very file the build made, a 64-bit GUI program) and the WebView2 bootstrapper.
+# Checks the Windows installer that `make dist` built, without running it: it is a 64-bit Windows
+# program (PE32+) of at most 40 MB that asks for no administrator rights, and its NSIS archive
+# holds aria.exe (the very file the build made, a 64-bit GUI program) and the WebView2
+# bootstrapper. test-installer-wine.sh runs it.
 #   build/windows/test-installer.sh dist/aria-VERSION-windows-amd64-setup.exe bin/dist/aria.exe
 set -euo pipefail
 setup=$1 built=$2
@@ -11,7 +12,7 @@ fail() { echo "test-installer: FAIL: $*" >&2; exit 1; }
 [ "$(head -c 2 "$setup")" = MZ ] || fail "$setup does not start with MZ"
 pe=$(od -An -tu4 -j 60 -N 4 "$setup" | tr -d ' ')
 [ "$(od -An -c -j "$pe" -N 4 "$setup" | tr -d ' ')" = 'PE\0\0' ] || fail "$setup has no PE header at $pe"
-file -b "$setup" | grep -q 'Nullsoft Installer' || fail "file(1) does not see an NSIS installer: $(file -b "$setup")"
+file -b "$setup" | grep -q '^PE32+ executable (GUI) x86-64' || fail "file(1) does not see a 64-bit Windows program: $(file -b "$setup")"
 
 size=$(stat -c %s "$setup")
 [ "$size" -le 40000000 ] || fail "$setup is $size bytes, over 40 MB"
@@ -20,6 +21,7 @@ size=$(stat -c %s "$setup")
 grep -aq 'level="asInvoker"' "$setup" || fail "the installer's manifest does not run it as the user (asInvoker)"
 
 listing=$(7z l "$setup")
+grep -q '^Type = Nsis$' <<<"$listing" || fail "7z does not see an NSIS installer"
 grep -Eq ' aria\.exe$' <<<"$listing" || { echo "$listing"; fail "7z l does not list aria.exe"; }
 grep -q 'MicrosoftEdgeWebview2Setup.exe' <<<"$listing" || fail "7z l does not list the WebView2 bootstrapper"
 
