@@ -5,7 +5,11 @@ SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin/aria
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS    := -s -w -X github.com/aria-node/aria/backend/cli.Version=$(VERSION)
+COMMIT     ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+# The commit's date, not the build's: two builds of one commit are the same bytes.
+COMMIT_DATE ?= $(shell git log -1 --format=%cI 2>/dev/null)
+CLI_PKG    := github.com/aria-node/aria/backend/cli
+LDFLAGS    := -s -w -X $(CLI_PKG).Version=$(VERSION) -X $(CLI_PKG).Commit=$(COMMIT) -X $(CLI_PKG).Date=$(COMMIT_DATE)
 FIXTURES   ?= $(abspath inference/fixtures/testdata)
 FUZZTIME   ?= 15s
 export CGO_ENABLED := 0
@@ -30,7 +34,8 @@ define apt-install
 endef
 
 .PHONY: all deps deps-go deps-gui deps-node deps-test frontend build build-headless run test test-go \
-	test-arm64 test-purego test-race test-cross test-fuzz test-cli deps-clients test-frontend test-e2e test-window vet fmt-check fuzz clean
+	test-arm64 test-purego test-race test-cross test-fuzz test-cli deps-clients test-frontend test-e2e test-window vet fmt-check fuzz clean \
+	deps-dist dist test-dist dist-vars lint-workflows
 
 all: build
 
@@ -84,10 +89,11 @@ generate:
 run: build
 	./$(BIN)
 
-## test: everything — vet, formatting, unit and conformance tests, a short fuzz run, the CLI end to
-## end, the frontend's unit tests, OpenAI clients against a real node, the browser end-to-end test
-## and the desktop window under Xvfb.
-test: deps-go deps-test fmt-check vet test-cross test-go test-race test-purego test-arm64 test-fuzz test-cli test-frontend test-e2e test-window
+## test: everything — vet, formatting, the workflows' lint, unit and conformance tests, a short
+## fuzz run, the CLI end to end, the frontend's unit tests, OpenAI clients against a real node, the
+## browser end-to-end test and the desktop window under Xvfb. (`make test-dist`, which builds and
+## checks the installers, takes several minutes more and runs on its own.)
+test: deps-go deps-test fmt-check vet lint-workflows test-cross test-go test-race test-purego test-arm64 test-fuzz test-cli test-frontend test-e2e test-window
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -169,5 +175,90 @@ test-e2e: build deps-test
 test-window: build deps-test
 	GO=$(GO) ARIA_BIN=$(abspath $(BIN)) ./.ci/window-smoke
 
+## ---- installers ----
+# Tools run at pinned versions with `go run`, so they never enter go.mod.
+NFPM        := GOFLAGS= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+GOWINRES    := GOFLAGS= $(GO) run github.com/tc-hib/go-winres@v0.3.3
+ACTIONLINT  := GOFLAGS= $(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+APT_DIST    := nsis p7zip-full desktop-file-utils file
+APT_WINE    := wine64 wine xvfb xauth
+DIST        := dist
+DIST_WORK   := bin/dist
+# The packages' version: the tag without its "v" ("v1.2.0-3-gabc1234" gives 1.2.0+3.gabc1234, a
+# pre-release "-rc.1" gives ~rc.1, which Debian sorts before the release); 0.0.0+gitDATE.COMMIT
+# before the first tag.
+ifndef DIST_VERSION
+DIST_VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' 2>/dev/null) && echo "$$v" | \
+	sed -E 's/^v//; s/-([0-9]+)-g([0-9a-f]+)$$/+\1.g\2/; s/-/~/g' || \
+	echo "0.0.0+git$$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null).$$(git rev-parse --short HEAD 2>/dev/null)")
+endif
+# Windows wants four numbers in an executable's version resource.
+WIN_VERSION  = $(shell echo '$(DIST_VERSION)' | sed -E 's/^([0-9]+)\.([0-9]+)\.([0-9]+).*/\1.\2.\3.0/')
+DEB_ARCH    ?= $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOARCH)
+DEB_MAINTAINER ?= ARIA developers <aria-node@users.noreply.github.com>
+DEB          = $(DIST)/aria_$(DIST_VERSION)_$(DEB_ARCH).deb
+WIN_SETUP    = $(DIST)/aria-$(DIST_VERSION)-windows-amd64-setup.exe
+# Microsoft's Evergreen WebView2 bootstrapper (1.7 MB) ships inside the Wails module this project
+# already requires (go.sum pins its hash), so the installer carries it without a download.
+WEBVIEW2_SETUP ?= $(shell $(GO) list -m -f '{{.Dir}}' github.com/wailsapp/wails/v2 2>/dev/null)/internal/webview2runtime/MicrosoftEdgeWebview2Setup.exe
+
+## deps-dist: the Debian packages that build and check the installers (makensis, 7z, desktop-file-validate).
+deps-dist:
+	$(call apt-install,$(APT_DIST))
+
+## dist: the installers, built on this Linux machine, into dist/: the Debian package of the desktop
+## build (`make build`) and the Windows installer (the window cross-built without cgo, packed with
+## NSIS), with SHA256SUMS. macOS and the AppImage come from .github/workflows/release.yml.
+dist: build deps-dist
+	rm -rf $(DIST) $(DIST_WORK) && mkdir -p $(DIST) $(DIST_WORK)
+	$(GO) run ./build/linux/icongen -src build/appicon.png -hicolor $(DIST_WORK)/hicolor -ico $(DIST_WORK)/aria.ico
+	@# Debian/Ubuntu: /usr/bin/aria, the desktop entry and the hicolor icons.
+	glibc=$$(objdump -T $(BIN) | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1) && \
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) GLIBC_MIN=$${glibc#GLIBC_} ARIA_BIN=$(BIN) ICONS=$(DIST_WORK)/hicolor \
+		DIST_VERSION='$(DIST_VERSION)' DEB_ARCH=$(DEB_ARCH) DEB_MAINTAINER='$(DEB_MAINTAINER)' \
+		$(NFPM) package --config build/linux/nfpm.yaml --packager deb --target $(DEB)
+	@# Windows: the icon, manifest and version resource as a .syso beside main.go for the length
+	@# of one build (Go links every .syso of the package), then the window without cgo.
+	cd $(DIST_WORK) && $(GOWINRES) simply --arch amd64 --out rsrc --manifest gui --icon aria.ico \
+		--product-name ARIA --file-description ARIA --original-filename aria.exe --copyright 'ARIA developers' \
+		--product-version $(WIN_VERSION) --file-version $(WIN_VERSION)
+	mv $(DIST_WORK)/rsrc_windows_amd64.syso rsrc_windows_amd64.syso
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -tags desktop,production -trimpath \
+		-ldflags '$(LDFLAGS) -H windowsgui' -o $(DIST_WORK)/aria.exe . ; rc=$$?; rm -f rsrc_windows_amd64.syso; exit $$rc
+	test -f '$(WEBVIEW2_SETUP)' || { echo "WebView2 bootstrapper not found at $(WEBVIEW2_SETUP)"; exit 1; }
+	makensis -V2 -DVERSION='$(DIST_VERSION)' -DVIVERSION=$(WIN_VERSION) -DEXE=$(abspath $(DIST_WORK)/aria.exe) \
+		-DICON=$(abspath $(DIST_WORK)/aria.ico) -DWEBVIEW2='$(WEBVIEW2_SETUP)' -DOUTFILE=$(abspath $(WIN_SETUP)) \
+		build/windows/installer.nsi
+	cd $(DIST) && sha256sum $(notdir $(DEB) $(WIN_SETUP)) > SHA256SUMS
+	@ls -l $(DIST)
+
+## test-dist: `make dist`, then what a user would check: the sums verify; the Windows installer is
+## a 64-bit PE file under 40 MB holding aria.exe, and under Wine it installs for the user, registers
+## its uninstaller, which keeps the user's data unless asked; the .deb installs with apt-get, runs
+## and purges without a trace. It installs and purges the package `aria` on this machine (root or
+## sudo), and installs Wine (wine64, without recommends) from apt.
+test-dist: dist
+	@missing=""; for p in $(APT_WINE); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; fi
+	cd $(DIST) && sha256sum --check --strict SHA256SUMS
+	build/windows/test-installer.sh $(WIN_SETUP) $(DIST_WORK)/aria.exe
+	xvfb-run -a build/windows/test-installer-wine.sh $(WIN_SETUP) '$(DIST_VERSION)'
+	build/linux/test-deb.sh $(DEB) '$(VERSION)' '$(COMMIT)'
+
+## dist-vars: the build's version and link flags as NAME=value lines, for the release workflow's
+## builds outside make (the macOS app): `make -s dist-vars >> "$$GITHUB_ENV"`.
+dist-vars:
+	@echo 'VERSION=$(VERSION)'
+	@echo 'DIST_VERSION=$(DIST_VERSION)'
+	@echo 'LDFLAGS=$(LDFLAGS)'
+
+## lint-workflows: actionlint on .github/workflows/ (with shellcheck on their scripts), and
+## shellcheck on the packaging scripts.
+lint-workflows:
+	$(call apt-install,shellcheck)
+	$(ACTIONLINT) -no-color
+	shellcheck build/linux/*.sh build/linux/appimage/AppRun build/windows/*.sh
+
 clean:
-	rm -rf bin frontend/dist/assets frontend/dist/index.html
+	rm -rf bin dist frontend/dist/assets frontend/dist/index.html

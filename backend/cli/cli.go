@@ -15,9 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X github.com/aria-node/aria/backend/cli.Version=…".
-var Version = "dev"
-
 // IO holds the streams of one invocation, so tests can run commands in-process.
 type IO struct {
 	In       io.Reader
@@ -55,19 +52,20 @@ func NewRoot(stdio IO) *cobra.Command {
 		Short: "ARIA: ternary (BitNet b1.58) language models on any CPU, shared peer to peer",
 		Long: `ARIA runs BitNet b1.58 language models (1.58-bit ternary weights) on ordinary CPUs.
 Without a subcommand it opens the desktop app; every subcommand runs headless.`,
-		Version:       Version,
+		Version:       currentBuild().line(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
+	root.SetVersionTemplate("aria version {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see 'aria %s --help')", err, c.Name())}
 	})
 	root.AddCommand(infoCmd(stdio), tokenizeCmd(stdio), generateCmd(stdio), chatCmd(stdio),
 		conformCmd(stdio), synthCmd(stdio), demoCmd(stdio), benchCmd(stdio), serveCmd(stdio), modelsCmd(stdio),
-		ledgerCmd(stdio), memoryCmd(stdio))
+		ledgerCmd(stdio), memoryCmd(stdio), versionCmd(stdio))
 	return root
 }
 
