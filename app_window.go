@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -104,8 +105,16 @@ func runWindow(stdio cli.IO) error {
 		// hands it this launch and exits.
 		return wails.Run(&options.App{Title: "ARIA", SingleInstanceLock: lock})
 	}
-	cfg.Addr = "127.0.0.1:0"
+	// The window's node listens where the settings say (127.0.0.1:8741 unless changed), so that
+	// OpenAI clients find the app's API at a known address; when that address is taken (another
+	// node, a headless `aria serve`), any free loopback port will do for the window itself.
+	cfg.Addr = ""
 	n, err := node.Start(ctx, cfg)
+	if errors.Is(err, node.ErrListen) {
+		fmt.Fprintf(stdio.Err, "aria: %v; the window uses a free loopback port instead\n", err)
+		cfg.Addr = "127.0.0.1:0"
+		n, err = node.Start(ctx, cfg)
+	}
 	if err != nil {
 		return fmt.Errorf("start the node: %w", err)
 	}

@@ -98,6 +98,9 @@ type Config struct {
 	UpdateKey  ed25519.PublicKey
 }
 
+// ErrListen: the API's address could not be listened on (taken, or not this machine's).
+var ErrListen = errors.New("cannot listen")
+
 // DefaultAddr is the API's default address, the default settings' (loopback only).
 const DefaultAddr = "127.0.0.1:8741"
 
@@ -244,9 +247,9 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.router, err = route.New(rc); err != nil {
 		return n, err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", n.cfg.Addr)
 	if err != nil {
-		return n, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return n, fmt.Errorf("%w on %s: %w", ErrListen, n.cfg.Addr, err)
 	}
 	undo = append(undo, func() { _ = ln.Close() })
 	n.url = "http://" + ln.Addr().String()

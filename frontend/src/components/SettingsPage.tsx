@@ -7,6 +7,7 @@ import '../styles/settings.css';
 import { CheckField, TextField, reasonOf } from './SettingsPageField';
 import { SettingsPageApi } from './SettingsPageApi';
 import { SettingsPagePolicy } from './SettingsPagePolicy';
+import { SettingsPageTray } from './SettingsPageTray';
 import { SettingsPageUpdate } from './SettingsPageUpdate';
 
 export type SettingsClient = Pick<Client, 'send' | 'events' | 'setKey' | 'policy' | 'setPolicy'>;
@@ -118,6 +119,7 @@ export function SettingsPage({ client, onRunSetup }: SettingsPageProps) {
 
       <section className="card settings-section" aria-labelledby="settings-startup-title">
         <h2 id="settings-startup-title">Start and updates</h2>
+        <SettingsPageTray />
         <CheckField id="settings-start_at_login" label="Start ARIA when I log in" checked={s.start_at_login} error={errors.start_at_login}
           hint={<>Off unless you turn it on. The entry: <code>{state.autostart.entry}</code></>}
           onChange={(v) => void change('start_at_login', { start_at_login: v }, v ? 'ARIA starts when you log in.' : 'ARIA no longer starts at login.')} />
