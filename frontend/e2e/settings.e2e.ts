@@ -99,6 +99,10 @@ async function openSettings(address: string): Promise<void> {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(address);
+  // A node without a model opens the first-run setup once (it is saved as skipped).
+  const skip = page.getByTestId('wizard-skip');
+  await Promise.race([skip.waitFor({ timeout: 10_000 }), page.getByTestId('nav-settings').waitFor({ timeout: 10_000 })]);
+  if (await skip.isVisible()) await skip.press('Enter');
   await page.getByTestId('nav-settings').press('Enter');
   await page.getByTestId('settings-page').waitFor({ timeout: 10_000 });
 }

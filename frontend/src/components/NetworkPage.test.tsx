@@ -106,6 +106,11 @@ describe('NetworkPage', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Saved');
     expect((screen.getByTestId('policy-max_cpu_percent') as HTMLInputElement).value).toBe('25');
+
+    // The metered-network pause is sent as set.
+    fireEvent.click(screen.getByTestId('policy-pause_on_metered'));
+    await act(async () => fireEvent.click(screen.getByTestId('policy-save')));
+    expect(calls.at(-1)).toMatchObject({ method: 'PUT', path: '/api/policy', body: { pause_on_metered: false } });
   });
 
   it('marks the peers caught lying, from the ledger and as they are caught', async () => {

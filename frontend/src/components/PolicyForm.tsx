@@ -8,6 +8,7 @@ interface Draft {
   max_threads: string;
   hours: string;
   pause_on_battery: boolean;
+  pause_on_metered: boolean;
   peer_requests_per_minute: string;
   max_concurrent: string;
 }
@@ -22,7 +23,7 @@ const numbers: { key: NumberField; label: string }[] = [
 function toDraft(p: Policy): Draft {
   return {
     max_cpu_percent: String(p.max_cpu_percent), max_threads: String(p.max_threads), hours: p.hours,
-    pause_on_battery: p.pause_on_battery, peer_requests_per_minute: String(p.peer_requests_per_minute),
+    pause_on_battery: p.pause_on_battery, pause_on_metered: p.pause_on_metered, peer_requests_per_minute: String(p.peer_requests_per_minute),
     max_concurrent: String(p.max_concurrent),
   };
 }
@@ -51,7 +52,7 @@ export function PolicyForm({ value, onSave }: PolicyFormProps) {
   };
   const submit = async () => {
     setError(null);
-    const p: Policy = { ...value, hours: draft.hours.trim(), pause_on_battery: draft.pause_on_battery };
+    const p: Policy = { ...value, hours: draft.hours.trim(), pause_on_battery: draft.pause_on_battery, pause_on_metered: draft.pause_on_metered };
     for (const { key } of numbers) {
       const n = Number(draft[key]);
       if (draft[key].trim() === '' || !Number.isInteger(n)) {
@@ -91,6 +92,11 @@ export function PolicyForm({ value, onSave }: PolicyFormProps) {
         <input type="checkbox" data-testid="policy-pause_on_battery" checked={draft.pause_on_battery}
           onChange={(e) => set('pause_on_battery', e.target.checked)} />
         Pause on battery
+      </label>
+      <label className="check">
+        <input type="checkbox" data-testid="policy-pause_on_metered" checked={draft.pause_on_metered}
+          onChange={(e) => set('pause_on_metered', e.target.checked)} />
+        Pause on a metered network
       </label>
       <div className="row">
         <button type="submit" data-testid="policy-save" disabled={!dirty}>Save limits</button>

@@ -15,6 +15,17 @@ export type SettingsClient = Pick<Client, 'send' | 'events' | 'setKey' | 'policy
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
+ * laterUpdate is the answer s of a change, keeping the update check's state already shown when
+ * it is newer: the check that turning it on starts can finish, and its event arrive, before the
+ * change's own answer does.
+ */
+export function laterUpdate(prev: SettingsState | null, s: SettingsState): SettingsState {
+  const was = prev?.update.checked ? Date.parse(prev.update.checked) : 0;
+  const now = s.update.checked ? Date.parse(s.update.checked) : 0;
+  return prev && was > now ? { ...s, update: { ...prev.update, enabled: s.update.enabled } } : s;
+}
+
+/**
  * SettingsPage: the contribution policy, the API server, the folders, the theme, start at login
  * and the update check. Every change applies when it is made and is saved by the node; a
  * refused value shows its reason beside its field. The page follows the node's events, so a
@@ -57,7 +68,7 @@ export function SettingsPage({ client, onRunSetup }: SettingsPageProps) {
   const change = async (key: string, p: SettingsPatch, done?: string): Promise<boolean> => {
     try {
       const s = await api.patch(p);
-      setState(s);
+      setState((prev) => laterUpdate(prev, s));
       setErrors((e) => ({ ...e, [key]: '' }));
       if (done) setNote(done);
       return true;
