@@ -24,7 +24,8 @@
 // text (shown as text, never as HTML), published an RFC 3339 time. Unknown fields are refused.
 //
 // The release workflow signs the feed with the private half of ReleaseKey, which is kept out of
-// the repository.
+// the repository (the secret ARIA_RELEASE_SIGNING_KEY; `go run ./build/releasefeed keygen` makes
+// a pair, and its public half must replace ReleaseKey before the first release).
 package update
 
 import (
