@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 )
@@ -113,4 +114,46 @@ func Migrate(ctx context.Context, db *sql.DB, app int64, migrations []string, cr
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// ErrNewer is a schema newer than this program's, in MigrateMeta.
+var ErrNewer = errors.New("newer schema")
+
+// MigrateMeta is Migrate for a package that keeps its tables in another package's database
+// (memory.db's intentions and conversations): its version lives in meta under key, never in
+// user_version, and migrations[i] takes it from i to i+1, all in one transaction.
+func MigrateMeta(ctx context.Context, db *sql.DB, key string, migrations []string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// The owner of the database has usually made meta; the same shape, in case it has not.
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	v := 0
+	var s string
+	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&s); {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
+	default:
+		if v, err = strconv.Atoi(s); err != nil {
+			return fmt.Errorf("%s %q: %w", key, s, err)
+		}
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("%w (%s %d, this program knows %d)", ErrNewer, key, v, len(migrations))
+	}
+	for ; v < len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, strconv.Itoa(v)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

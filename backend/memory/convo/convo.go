@@ -16,11 +16,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aria-node/aria/backend/sqlitefile"
 )
 
 // The roles a saved message may have.
@@ -144,39 +145,11 @@ func Open(ctx context.Context, db *sql.DB, clock func() time.Time, seal Sealer) 
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	err := sqlitefile.MigrateMeta(ctx, db, "convo_version", migrations)
+	if errors.Is(err, sqlitefile.ErrNewer) {
+		return fmt.Errorf("%w: %w", ErrNewerSchema, err)
 	}
-	defer tx.Rollback()
-	// The memory store has made meta already; the same shape, in case it has not.
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
-		return err
-	}
-	v := 0
-	var s string
-	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'convo_version'`).Scan(&s); {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return err
-	default:
-		if v, err = strconv.Atoi(s); err != nil {
-			return fmt.Errorf("convo_version %q: %w", s, err)
-		}
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("%w (version %d, this program knows %d)", ErrNewerSchema, v, len(migrations))
-	}
-	for ; v < len(migrations); v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-			return fmt.Errorf("migration %d: %w", v+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('convo_version', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(v)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return err
 }
 
 // Box places: what a sealed value is bound to. The id and the message's place are both in

@@ -32,11 +32,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/aria-node/aria/backend/sqlitefile"
 )
 
 // State is where an intention is in its life.
@@ -229,39 +230,11 @@ func (b *Book) sealPlain(ctx context.Context) error {
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	err := sqlitefile.MigrateMeta(ctx, db, "prospect_version", migrations)
+	if errors.Is(err, sqlitefile.ErrNewer) {
+		return fmt.Errorf("%w: %w", ErrNewerSchema, err)
 	}
-	defer tx.Rollback()
-	// The memory store may have made meta already; the same shape as backend/ledger/ledger.go.
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`); err != nil {
-		return err
-	}
-	v := 0
-	var s string
-	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'prospect_version'`).Scan(&s); {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return err
-	default:
-		if v, err = strconv.Atoi(s); err != nil {
-			return fmt.Errorf("prospect_version %q: %w", s, err)
-		}
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("%w (version %d, this program knows %d)", ErrNewerSchema, v, len(migrations))
-	}
-	for ; v < len(migrations); v++ {
-		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-			return fmt.Errorf("migration %d: %w", v+1, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('prospect_version', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(v)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return err
 }
 
 func newID() string {
