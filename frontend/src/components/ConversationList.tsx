@@ -1,3 +1,4 @@
+import { useUndoOffer } from './useUndoOffer';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, ConversationSummary, ConversationsApi, ExportFormat } from '../api/conversations';
 import { ConversationRow } from './ConversationRow';
@@ -126,17 +127,10 @@ export function ConversationList({
       focusAfter.current = null;
     }
   });
-  useEffect(() => {
-    if (!deleted) return;
-    undoButton.current?.focus();
-    const t = setTimeout(() => {
-      const had = document.activeElement === undoButton.current;
-      setDeleted(null);
-      setStatus('');
-      if (had) heading.current?.focus();
-    }, undoMs);
-    return () => clearTimeout(t);
-  }, [deleted, undoMs]);
+  useUndoOffer(deleted, undoMs, undoButton, heading, () => {
+    setDeleted(null);
+    setStatus('');
+  });
 
   const run = async (f: () => Promise<void>) => {
     setWorking(true);

@@ -1,3 +1,4 @@
+import { useUndoOffer } from './useUndoOffer';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { memoryKinds, type MemoryApi, type MemoryItem, type MemoryKind, type MemoryPatch, type NewMemory } from '../api/memory';
 import { IntentionsPanel } from './IntentionsPanel';
@@ -52,18 +53,10 @@ export function MemoryPage({ api, pageSize = 20, undoMs = 8000 }: MemoryPageProp
     void load();
   }, [load]);
 
-  // The undo offer lasts undoMs; then the focus, if it was on Undo, goes to the list.
-  useEffect(() => {
-    if (!deleted) return;
-    undoButton.current?.focus();
-    const t = setTimeout(() => {
-      const had = document.activeElement === undoButton.current;
-      setDeleted(null);
-      setStatus('');
-      if (had) listTitle.current?.focus();
-    }, undoMs);
-    return () => clearTimeout(t);
-  }, [deleted, undoMs]);
+  useUndoOffer(deleted, undoMs, undoButton, listTitle, () => {
+    setDeleted(null);
+    setStatus('');
+  });
 
   const run = async (f: () => Promise<void>) => {
     setBusy(true);
