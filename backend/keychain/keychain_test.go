@@ -1,7 +1,6 @@
 package keychain_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aria-node/aria/backend/internal/testbus"
 	"github.com/aria-node/aria/backend/keychain"
 	"github.com/aria-node/aria/backend/memory"
 )
@@ -20,47 +20,14 @@ import (
 // unlocked, as a desktop session has, and points this process at it.
 func secretService(t *testing.T) {
 	t.Helper()
-	for _, b := range []string{"dbus-daemon", "gnome-keyring-daemon"} {
-		if _, err := exec.LookPath(b); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing (make test installs gnome-keyring and dbus)", b)
-			}
-			t.Skipf("%s is missing: no Secret Service to test against", b)
+	if _, err := exec.LookPath("gnome-keyring-daemon"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("gnome-keyring-daemon is missing (make test installs gnome-keyring)")
 		}
+		t.Skip("gnome-keyring-daemon is missing: no Secret Service to test against")
 	}
 	home := t.TempDir()
-	// A session bus without service activation: with it, the first client call could start a
-	// second, locked keyring before ours has taken the Secret Service's name.
-	conf := filepath.Join(home, "bus.conf")
-	if err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=`+home+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	bus := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
-	out, err := bus.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bus.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = bus.Process.Kill(); _ = bus.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon address: %v", err)
-	}
-	addr = strings.TrimSpace(addr)
+	addr := testbus.Start(t)
 	kr := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
 	kr.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr, "HOME="+home, "XDG_RUNTIME_DIR="+home,
 		"XDG_DATA_HOME="+filepath.Join(home, "data"))

@@ -1,46 +1,17 @@
 package policy_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
 
+	"github.com/aria-node/aria/backend/internal/testbus"
 	"github.com/aria-node/aria/backend/policy"
 )
-
-// privateBus starts a D-Bus daemon of its own (no system bus, no NetworkManager can run here)
-// and returns its address.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("dbus-daemon is missing (make test installs dbus)")
-		}
-		t.Skip("dbus-daemon is missing")
-	}
-	bus := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
-	out, err := bus.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bus.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = bus.Process.Kill(); _ = bus.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon address: %v", err)
-	}
-	return strings.TrimSpace(addr)
-}
 
 // fakeNetworkManager puts a tiny NetworkManager on the bus: the object, its Metered property
 // (emitting PropertiesChanged as the real one does) and the well-known name.
@@ -102,7 +73,7 @@ func waitMetered(t *testing.T, nm *policy.NetworkManager, want bool) {
 // The real D-Bus client against a NetworkManager on a private bus: the first read, then each
 // change through its PropertiesChanged signal (the poll is an hour: only the signal can tell).
 func TestNetworkManagerMetered(t *testing.T) {
-	addr := privateBus(t)
+	addr := testbus.Start(t)
 	props := fakeNetworkManager(t, addr, 4) // guessed not metered
 	nm, changed := watch(t, addr, time.Hour)
 	time.Sleep(200 * time.Millisecond) // the first read
@@ -161,7 +132,7 @@ func TestNetworkManagerMetered(t *testing.T) {
 // No NetworkManager on the bus: not metered, Serve keeps going, and picks NetworkManager up
 // when it appears.
 func TestNetworkManagerAbsentThenStarted(t *testing.T) {
-	addr := privateBus(t)
+	addr := testbus.Start(t)
 	nm, _ := watch(t, addr, 100*time.Millisecond)
 	time.Sleep(300 * time.Millisecond)
 	waitMetered(t, nm, false)
